@@ -1,0 +1,60 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/**
+ * Environments come from verify.config.yaml (searched upward from the working
+ * directory). Values may use ${NAME} to read environment variables (after
+ * .env is loaded); the built-in sandbox provides VERIFY_SANDBOX_URL and its
+ * own tokens when it is started.
+ */
+
+export interface AuthConfig {
+  /** Header name. Default "Authorization". */
+  header: string;
+  /** Prefix before the token: "Bearer" (default), "Basic" (value "user:pass" is base64-encoded), or "" for raw (X-API-Key style). */
+  scheme: string;
+}
+
+export interface TokenSource {
+  /** Environment variable holding the token. VERIFY_TOKEN_<TYPE> is always tried last. */
+  env?: string;
+  /** Per-token auth override. */
+  auth?: AuthConfig;
+}
+
+export interface ApiConfig {
+  name: string;
+  /** Primary gateway, e.g. https://host/apigw */
+  baseUrl: string;
+  /** Fallback gateway, e.g. https://host/api2 */
+  fallbackUrl?: string;
+  auth: AuthConfig;
+  /** Token type (lower-case) -> where it comes from. */
+  tokens: Record<string, TokenSource>;
+  vars: Record<string, string>;
+  /** Spec files under this folder (absolute, resolved against the config file) belong to this API. */
+  specsDir?: string;
+}
+
+export interface Environment {
+  name: string;
+  /** True when this environment talks to the built-in sandbox (started in-process). */
+  sandbox: boolean;
+  apis: ApiConfig[];
+  /** Variables for every API (API vars win over these; --var wins over both). */
+  vars: Record<string, string>;
+}
+
+export interface ConfigOverrides {
+  baseUrl?: string;
+  fallbackUrl?: string;
+  vars?: Record<string, string>;
+}
+
+export interface LoadedConfig {
+  /** Absolute path of verify.config.yaml, if one was found. */
+  file?: string;
+  /** Directory relative paths in the config resolve against (config dir, or cwd). */
+  rootDir: string;
+  environment?: Environment;
+  diagnostics: Diagnostic[];
+}

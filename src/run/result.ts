@@ -1,0 +1,165 @@
+import type { Span } from '../source/span.js';
+import type { Phase } from '../spec/model.js';
+
+/**
+ * The result of a run: plain data, the contract every reporter renders.
+ * Everything in here is already redacted (tokens and secret-looking extracted
+ * values are "***"), so a reporter can print any field as it is.
+ * Documented for users in docs/results.md; the JSON reporter publishes it
+ * with a JSON Schema.
+ */
+
+export type Verdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+export type StepOutcome = 'passed' | 'failed' | 'skipped';
+export type Gateway = 'primary' | 'fallback';
+
+export interface AssertionResult {
+  /** What was checked. */
+  kind: 'status' | 'body' | 'header' | 'maxMs' | 'schema' | 'extract' | 'conformance';
+  /** JSONPath, header name or variable name, when the kind has one. */
+  target?: string;
+  /** Operator: "in", "equals", "exists", "type", "matches", "length", "contains", "oneOf", "<=", "valid", "found". */
+  op: string;
+  expected: unknown;
+  actual: unknown;
+  passed: boolean;
+  /** Human sentence for failures, e.g. "expected JSON, got text/html". */
+  message?: string;
+}
+
+export type StepErrorCode =
+  | 'template' // undefined or object-valued variable, unsafe path value
+  | 'token' // no token available for the step
+  | 'network' // connection refused/reset, DNS, TLS
+  | 'timeout' // connect/headers/overall deadline
+  | 'too-large' // response over the size cap
+  | 'rate-limited' // 429 with a wait longer than --max-wait
+  | 'redirect' // redirect not followed/refused, or loop
+  | 'refused' // request refused before sending (absolute URL, //host)
+  | 'use' // a `use:` prerequisite failed or cycled
+  | 'interrupted';
+
+export interface StepError {
+  code: StepErrorCode;
+  message: string;
+}
+
+export interface StepResult {
+  id: string;
+  phase: Phase;
+  outcome: StepOutcome;
+  /** Where the step is in the spec file, for "file:line" in reports and annotations. */
+  span: Span;
+  description?: string;
+  method: string;
+  /** Full URL as sent, redacted. */
+  url: string;
+  gateway: Gateway;
+  tokenType?: string;
+  status?: number;
+  durationMs: number;
+  /** How many HTTP attempts (retries included). */
+  attempts: number;
+  assertions: AssertionResult[];
+  /** Variables this step extracted, values redacted where the name looks secret. */
+  extracted: Record<string, string>;
+  /** Request headers as sent, redacted. */
+  requestHeaders?: Record<string, string>;
+  /** A short, redacted excerpt of the response body (at most ~300 chars). */
+  responseSnippet?: string;
+  responseContentType?: string;
+  error?: StepError;
+  /** Why a skipped step was skipped ("an earlier step failed"). */
+  skipReason?: string;
+}
+
+/** An OpenAPI conformance finding (see the OpenAPI issue); data, not prose. */
+export interface Finding {
+  stepId: string;
+  aspect: 'status' | 'schema' | 'parameter' | 'content-type' | 'operation';
+  /** What the OpenAPI document says. */
+  documented: string;
+  /** What the API did. */
+  actual: string;
+  /** JSON pointer into the response body (or the document), when relevant. */
+  pointer?: string;
+  /** Short redacted excerpt of the evidence. */
+  evidence?: string;
+  severity: 'warning' | 'error';
+}
+
+export interface WriteBackResult {
+  outcome: 'written' | 'unchanged' | 'conflict' | 'refused' | 'error' | 'skipped';
+  message?: string;
+  /** The keys and new values written. */
+  changes?: Record<string, string | number | boolean>;
+}
+
+export interface GatewayAttempt {
+  gateway: Gateway;
+  verdict: Verdict;
+}
+
+export interface TokenMatrixRow {
+  tokenType: string;
+  verdict: Verdict | 'unavailable';
+  reason?: string;
+}
+
+export interface SpecResult {
+  file: string;
+  endpoint: string;
+  domain?: string;
+  tags?: string[];
+  /** Name of the API (from the environment) this spec ran against. */
+  api: string;
+  verdict: Verdict;
+  /** One line saying why, for failing/blocked/skipped ("prerequisite get_client failed: status 500"). */
+  reason?: string;
+  /** Gateway the verdict was reached on. */
+  gateway: Gateway;
+  tokenType?: string;
+  durationMs: number;
+  steps: StepResult[];
+  /** With --fallback auto: the primary attempt and the fallback retry. */
+  gatewayAttempts?: GatewayAttempt[];
+  tokenMatrix?: TokenMatrixRow[];
+  findings: Finding[];
+  /** verifiedAt as it was in the front-matter before the run (for freshness). */
+  previousVerifiedAt?: string;
+  previousStatus?: string;
+  writeBack?: WriteBackResult;
+}
+
+export interface RunSummary {
+  total: number;
+  verified: number;
+  failing: number;
+  blocked: number;
+  skipped: number;
+  durationMs: number;
+}
+
+export interface RunResult {
+  startedAt: string;
+  finishedAt: string;
+  environment: string;
+  summary: RunSummary;
+  specs: SpecResult[];
+  /** True when Ctrl-C (or a signal) stopped the run early. */
+  interrupted: boolean;
+}
+
+/** Live progress, for reporters that draw while the run goes. */
+export type RunEvent =
+  | { type: 'run-start'; total: number }
+  | { type: 'spec-start'; file: string; endpoint: string }
+  | { type: 'step-end'; file: string; step: StepResult }
+  | { type: 'spec-end'; result: SpecResult }
+  | { type: 'run-end'; result: RunResult };
+
+export function summarize(specs: readonly SpecResult[], durationMs: number): RunSummary {
+  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, skipped: 0, durationMs };
+  for (const r of specs) s[r.verdict]++;
+  return s;
+}

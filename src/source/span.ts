@@ -1,0 +1,80 @@
+/**
+ * Source positions. Every position a user sees is 1-based and refers to the
+ * .md file itself (never to the inside of a fenced block), so an editor can
+ * jump straight to it.
+ */
+export interface Pos {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column, counted in UTF-16 code units like editors do. */
+  col: number;
+}
+
+export interface Span {
+  file: string;
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+/**
+ * Maps character offsets of a text to 1-based line/column. Built once per
+ * file; lookups are a binary search so spans for every key stay cheap.
+ */
+export class LineIndex {
+  readonly #starts: number[];
+  readonly #text: string;
+
+  constructor(text: string) {
+    this.#text = text;
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      // \r\n counts as one break; a lone \r is treated as a break too (old Mac files).
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    }
+    this.#starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.#starts.length;
+  }
+
+  /** Offset (0-based, clamped to the text) to 1-based line and column. */
+  position(offset: number): Pos {
+    const o = Math.max(0, Math.min(offset, this.#text.length));
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.#starts[mid] ?? 0) <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: o - (this.#starts[lo] ?? 0) + 1 };
+  }
+
+  /** Offset of the first character of a 1-based line. */
+  lineStart(line: number): number {
+    return this.#starts[Math.max(0, Math.min(line - 1, this.#starts.length - 1))] ?? 0;
+  }
+
+  /** The text of a 1-based line without its line break. */
+  lineText(line: number): string {
+    const start = this.lineStart(line);
+    const next = line < this.#starts.length ? (this.#starts[line] ?? this.#text.length) : this.#text.length;
+    return this.#text.slice(start, next).replace(/\r?\n$|\r$/, '');
+  }
+
+  span(file: string, start: number, end?: number): Span {
+    const a = this.position(start);
+    if (end === undefined) return { file, line: a.line, col: a.col };
+    const b = this.position(end);
+    return { file, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+  }
+}
+
+export function formatSpan(span: Span): string {
+  return `${span.file}:${span.line}:${span.col}`;
+}
