@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes.js';
+import { useColor, type CliIo } from '../io.js';
+import * as p from '../parsers.js';
+
+export function registerReport(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const report = program.command('report').description('work with JSON run reports');
+  report
+    .command('merge')
+    .description('join JSON reports of sharded runs into one report')
+    .argument('<files...>', 'JSON reports written with --reporter json:<file>')
+    .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ endpoint-verify report merge shard-*.json --reporter junit:all.xml --reporter html:report.html
+
+Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid report.`,
+    )
+    .action(async (files: string[], flags: { reporter?: string[] }) => {
+      const [{ mergeReports }, { createReporters }] = await Promise.all([
+        import('../../report/merge.js'),
+        import('../../report/reporter.js'),
+      ]);
+      const docs: unknown[] = [];
+      for (const f of files) {
+        try {
+          docs.push(JSON.parse(await readFile(path.resolve(io.cwd, f), 'utf8')));
+        } catch (err) {
+          io.stderr.write(`error: cannot read report ${f}: ${(err as Error).message}\n`);
+          setExit(EXIT.usage);
+          return;
+        }
+      }
+      const merged = mergeReports(docs);
+      if (!merged.result) {
+        for (const d of merged.diagnostics) io.stderr.write(`error[${d.code}]: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+        setExit(EXIT.usage);
+        return;
+      }
+      const reporters = await createReporters(flags.reporter?.length ? flags.reporter : ['console'], {
+        stdout: io.stdout,
+        cwd: io.cwd,
+        color: useColor(io.stdout, io.env),
+        quiet: true,
+        verbose: false,
+        sources: () => undefined,
+      });
+      for (const r of reporters) await r.finish(merged.result);
+      const bad = merged.result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked');
+      setExit(bad ? EXIT.failed : EXIT.ok);
+    });
+}
