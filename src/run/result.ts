@@ -98,6 +98,8 @@ export interface WriteBackResult {
 export interface GatewayAttempt {
   gateway: Gateway;
   verdict: Verdict;
+  /** Why the attempt did not verify (redacted). */
+  reason?: string;
 }
 
 export interface TokenMatrixRow {
@@ -148,6 +150,18 @@ export interface RunResult {
   specs: SpecResult[];
   /** True when Ctrl-C (or a signal) stopped the run early. */
   interrupted: boolean;
+  /**
+   * `timesReused` bumps for specs used by other specs (`use:`), written once
+   * per used file at the end of the run. Absent when nothing was written.
+   */
+  reuseWrites?: ReuseWrite[];
+}
+
+export interface ReuseWrite {
+  file: string;
+  /** Distinct specs that used this one in the run. */
+  delta: number;
+  writeBack: WriteBackResult;
 }
 
 /** Live progress, for reporters that draw while the run goes. */

@@ -1,0 +1,327 @@
+import type { Dispatcher } from 'undici';
+import type { Environment } from '../config/types.js';
+import type { LoadedSpec } from '../spec/parse.js';
+import type { ChainContext } from './chain.js';
+import { createLimiter } from './limiter.js';
+import {
+  summarize,
+  type RunEvent,
+  type ReuseWrite,
+  type RunResult,
+  type SpecResult,
+  type StepResult,
+  type WriteBackResult,
+} from './result.js';
+import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './scheduler-deps.js';
+import { evaluateSpec, tokenMatrix, tokenTypesOf, type EvaluateContext, type Evaluation, type FallbackMode } from './scheduler-evaluate.js';
+import { UseRegistry, type UseOutcome } from './use-registry.js';
+
+/**
+ * Runs many specs: a concurrency pool, results in input order, `--bail`,
+ * Ctrl-C, `--fallback`, `--token-matrix`, shared `use:` chains, and
+ * write-back after each spec. Never throws for user input; never prints.
+ */
+
+export interface RunOptions {
+  /** Parsed, error-free specs, in report order. */
+  specs: LoadedSpec[];
+  environment: Environment;
+  /** Where tokens are read from. */
+  env: Record<string, string | undefined>;
+  /** --var values (they win over every other variable). */
+  cliVars?: Record<string, string>;
+  /** For `use:` targets that are not among `specs`. */
+  loadSpec(absPath: string): Promise<LoadedSpec>;
+  /** undici dispatcher; default: one Agent with pools and caps. */
+  dispatcher?: Dispatcher;
+  now?: () => Date;
+  /** Specs in flight at once. Default 8. */
+  concurrency?: number;
+  perHostConnections?: number;
+  ratePerHost?: number;
+  fallback?: FallbackMode;
+  tokenMatrix?: boolean;
+  maxWaitMs?: number;
+  requestTimeoutMs?: number;
+  maxResponseBytes?: number;
+  conformance?: ChainContext['conformance'];
+  /** Write verdicts back after each spec; `false` (or absent) writes nothing. */
+  write?: { roots: string[] } | false;
+  bail?: boolean;
+  signal?: AbortSignal;
+  onEvent?(e: RunEvent): void;
+  /** Shortcut for `deps.runChain`. */
+  runChain?: SchedulerDeps['runChain'];
+  /** Collaborators; anything left out is the real implementation. */
+  deps?: Partial<SchedulerDeps>;
+  /** An HTTP client to use instead of creating one (not closed by the run). */
+  http?: HttpClient;
+}
+
+export async function runSpecs(opts: RunOptions): Promise<RunResult> {
+  const deps = await resolveDeps({ ...opts.deps, ...(opts.runChain ? { runChain: opts.runChain } : {}) });
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const startMs = Date.now();
+  const emit = (e: RunEvent): void => opts.onEvent?.(e);
+
+  const redact = deps.createRedactor([]);
+  seedSecrets(redact, deps, opts);
+  const ownHttp = opts.http === undefined;
+  const http = opts.http ?? deps.createHttpClient(httpOptions(opts));
+
+  const selected = new Map<string, LoadedSpec>();
+  for (const s of opts.specs) if (!selected.has(s.absPath)) selected.set(s.absPath, s);
+  const steps = new StepEvents(emit, selected);
+
+  const registry: UseRegistry<LoadedSpec, Evaluation> = new UseRegistry<LoadedSpec, Evaluation>({
+    known: selected,
+    load: async (abs) => {
+      const spec = await opts.loadSpec(abs);
+      const bad = spec.diagnostics.find((d) => d.severity === 'error');
+      if (!bad) return spec;
+      const where = bad.span ? `${bad.span.file}:${bad.span.line}: ` : '';
+      return { error: `${spec.file} has errors: ${where}${bad.message}` };
+    },
+    evaluate: (spec) => evaluateSpec(spec, ectx),
+    outcome: useOutcome,
+    ran: (e) => e.kind === 'ran',
+  });
+  const ectx: EvaluateContext = {
+    deps,
+    environment: opts.environment,
+    env: opts.env,
+    fallback: opts.fallback ?? 'spec',
+    http,
+    redact,
+    runUse: (caller, usePath) => registry.use(caller, usePath),
+    onStep: (spec, step) => steps.step(spec, step),
+    ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.conformance ? { conformance: opts.conformance } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  };
+
+  emit({ type: 'run-start', total: opts.specs.length });
+  const results: SpecResult[] = new Array<SpecResult>(opts.specs.length);
+  const limiter = createLimiter(opts.concurrency ?? 8);
+  let bailed = false;
+  let reuse: ReuseWrite[] = [];
+  const seen = new Set<string>();
+
+  try {
+    await Promise.all(
+      opts.specs.map((spec, i) =>
+        limiter.run(async () => {
+          // Decided when a slot frees up, not when queued: that is what makes --bail and Ctrl-C stop the tail.
+          const notRun = opts.signal?.aborted ? 'interrupted' : bailed ? 'not run: --bail' : seen.has(spec.absPath) ? 'listed twice' : undefined;
+          seen.add(spec.absPath);
+          let result: SpecResult;
+          if (notRun) {
+            result = skipped(spec, notRun);
+          } else {
+            emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
+            steps.open(spec);
+            result = await runOne(spec, { opts, deps, ectx, registry, now });
+            if (opts.bail && (result.verdict === 'failing' || result.verdict === 'blocked')) bailed = true;
+          }
+          results[i] = result;
+          emit({ type: 'spec-end', result });
+        }),
+      ),
+    );
+    reuse = await writeUseCounts(registry, deps, opts);
+  } finally {
+    if (ownHttp) await http.close();
+  }
+
+  const durationMs = Date.now() - startMs;
+  const result: RunResult = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date(started.getTime() + durationMs).toISOString(),
+    environment: opts.environment.name,
+    summary: summarize(results, durationMs),
+    specs: results,
+    interrupted: opts.signal?.aborted === true,
+  };
+  if (reuse.length > 0) result.reuseWrites = reuse;
+  emit({ type: 'run-end', result });
+  return result;
+}
+
+interface RunOneContext {
+  opts: RunOptions;
+  deps: SchedulerDeps;
+  ectx: EvaluateContext;
+  registry: UseRegistry<LoadedSpec, Evaluation>;
+  now: () => Date;
+}
+
+async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
+  const evaluation = await c.registry.evaluation(spec);
+  if (evaluation.kind === 'config') {
+    return { ...base(spec), api: evaluation.api ?? '', verdict: 'skipped', reason: evaluation.reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
+  }
+  const chain = evaluation.result;
+  const result: SpecResult = {
+    ...base(spec),
+    api: evaluation.api.name,
+    verdict: evaluation.interrupted ? 'skipped' : chain.verdict,
+    gateway: evaluation.gateway,
+    durationMs: evaluation.durationMs,
+    steps: chain.steps,
+    findings: chain.findings,
+  };
+  const reason = evaluation.interrupted ? 'interrupted' : chain.reason;
+  if (reason) result.reason = reason;
+  if (chain.tokenType) result.tokenType = chain.tokenType;
+  if (evaluation.attempts) result.gatewayAttempts = evaluation.attempts;
+
+  if (c.opts.tokenMatrix && !evaluation.interrupted && (spec.doc.frontMatter.tokens?.length ?? 0) > 0) {
+    const matrix = await tokenMatrix(spec, evaluation, c.ectx);
+    result.tokenMatrix = matrix.rows;
+    result.durationMs += matrix.durationMs;
+  }
+
+  const write = c.opts.write;
+  if (write && result.verdict !== 'skipped') {
+    if (evaluation.internalError) {
+      result.writeBack = { outcome: 'skipped', message: 'not written: the run itself failed, not the endpoint' };
+    } else {
+      result.writeBack = await writeVerdict(spec, result, evaluation.viaFallback, write.roots, c);
+    }
+  }
+  return result;
+}
+
+async function writeVerdict(spec: LoadedSpec, result: SpecResult, viaFallback: boolean, roots: string[], c: RunOneContext): Promise<WriteBackResult> {
+  const status = result.verdict === 'verified' || result.verdict === 'failing' || result.verdict === 'blocked' ? result.verdict : undefined;
+  if (!status) return { outcome: 'skipped' };
+  try {
+    return await c.deps.writeBack({
+      file: spec.absPath,
+      originalBytes: spec.bytes,
+      roots,
+      changes: {
+        status,
+        ...(status === 'verified' ? { verifiedAt: c.now().toISOString() } : {}),
+        // The spec's own run; uses by other specs are added once at the end of the run.
+        timesReusedDelta: 1,
+        ...(viaFallback ? { useFallbackApi: true } : {}),
+      },
+    });
+  } catch (err) {
+    return { outcome: 'error', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** One write per used spec with the number of distinct specs that used it. */
+async function writeUseCounts(
+  registry: UseRegistry<LoadedSpec, Evaluation>,
+  deps: SchedulerDeps,
+  opts: RunOptions,
+): Promise<ReuseWrite[]> {
+  const write = opts.write;
+  if (!write) return [];
+  const done: ReuseWrite[] = [];
+  // Sequential: a handful of files, and a lock each; no need to race them.
+  for (const { spec, users } of registry.counts()) {
+    let writeBack: WriteBackResult;
+    try {
+      writeBack = await deps.writeBack({ file: spec.absPath, originalBytes: spec.bytes, roots: write.roots, changes: { timesReusedDelta: users.size } });
+    } catch (err) {
+      writeBack = { outcome: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    done.push({ file: spec.file, delta: users.size, writeBack });
+  }
+  return done;
+}
+
+function useOutcome(e: Evaluation, spec: LoadedSpec): UseOutcome {
+  if (e.kind === 'config') return { ok: false, reason: `${spec.file}: ${e.reason}` };
+  if (e.result.verdict === 'verified') return { ok: true, vars: e.result.vars };
+  const why = e.interrupted ? 'interrupted' : e.result.reason;
+  return { ok: false, reason: `${spec.file} is ${e.interrupted ? 'skipped' : e.result.verdict}${why ? `: ${why}` : ''}` };
+}
+
+function endpointOf(spec: LoadedSpec): string {
+  return typeof spec.doc.frontMatter.endpoint === 'string' ? spec.doc.frontMatter.endpoint : '';
+}
+
+/** The front-matter facts every SpecResult carries, whatever happened. */
+function base(spec: LoadedSpec): Pick<SpecResult, 'file' | 'endpoint' | 'domain' | 'tags' | 'previousVerifiedAt' | 'previousStatus'> {
+  const fm = spec.doc.frontMatter;
+  const out: ReturnType<typeof base> = { file: spec.file, endpoint: endpointOf(spec) };
+  if (typeof fm.domain === 'string') out.domain = fm.domain;
+  if (Array.isArray(fm.tags)) out.tags = fm.tags.filter((t): t is string => typeof t === 'string');
+  if (fm.verifiedAt !== undefined && fm.verifiedAt !== null) out.previousVerifiedAt = String(fm.verifiedAt);
+  if (typeof fm.status === 'string') out.previousStatus = fm.status;
+  return out;
+}
+
+function skipped(spec: LoadedSpec, reason: string): SpecResult {
+  const api = typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+  return { ...base(spec), api, verdict: 'skipped', reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
+}
+
+function httpOptions(opts: RunOptions): Parameters<SchedulerDeps['createHttpClient']>[0] {
+  return {
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.perHostConnections ? { perHostConnections: opts.perHostConnections } : {}),
+    ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.maxResponseBytes ? { maxResponseBytes: opts.maxResponseBytes } : {}),
+    ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
+    ...(opts.ratePerHost ? { ratePerHost: opts.ratePerHost } : {}),
+  };
+}
+
+/** Before any request: every token value any spec of the run could send is known to the redactor. */
+function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions): void {
+  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['secretForms']>[1]): void => {
+    if (!value) return;
+    for (const form of deps.secretForms(value, auth)) redact.add(form);
+  };
+  for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) add(value);
+  for (const api of opts.environment.apis) {
+    const types = new Set(Object.keys(api.tokens));
+    for (const spec of opts.specs) for (const t of tokenTypesOf(spec, api)) types.add(t);
+    for (const type of types) {
+      const token = deps.resolveToken(api, type, opts.env);
+      add(token.value, token.auth);
+    }
+  }
+}
+
+/**
+ * step-end events belong between a spec's spec-start and spec-end. A selected
+ * spec can run early as another spec's `use:`; its steps wait here until its
+ * own turn comes. Specs that are only used emit no step events.
+ */
+class StepEvents {
+  readonly #emit: (e: RunEvent) => void;
+  readonly #buffers = new Map<string, StepResult[]>();
+  readonly #open = new Set<string>();
+  readonly #selected: ReadonlyMap<string, LoadedSpec>;
+
+  constructor(emit: (e: RunEvent) => void, selected: ReadonlyMap<string, LoadedSpec>) {
+    this.#emit = emit;
+    this.#selected = selected;
+  }
+
+  open(spec: LoadedSpec): void {
+    this.#open.add(spec.absPath);
+    for (const step of this.#buffers.get(spec.absPath) ?? []) this.#emit({ type: 'step-end', file: spec.file, step });
+    this.#buffers.delete(spec.absPath);
+  }
+
+  step(spec: LoadedSpec, step: StepResult): void {
+    if (this.#open.has(spec.absPath)) {
+      this.#emit({ type: 'step-end', file: spec.file, step });
+      return;
+    }
+    if (!this.#selected.has(spec.absPath)) return;
+    const buffer = this.#buffers.get(spec.absPath) ?? [];
+    buffer.push(step);
+    this.#buffers.set(spec.absPath, buffer);
+  }
+}
