@@ -41,7 +41,7 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
   try {
     if (flags.dryRun) {
       const { dryRun } = await import('../run/dry-run.js');
-      for (const entry of dryRun({ specs, environment: prepared.environment, env: prepared.env, cliVars: flags.var ?? {} })) {
+      for (const entry of await dryRun({ specs, environment: prepared.environment, env: prepared.env, cliVars: flags.var ?? {} })) {
         io.stdout.write(`# ${entry.file}:${entry.line} ${entry.phase} ${entry.stepId}\n${entry.curl}\n\n`);
       }
       return exit;
