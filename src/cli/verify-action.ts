@@ -109,7 +109,10 @@ async function execute(
       maxWaitMs: flags.maxWait,
       requestTimeoutMs: flags.timeout,
       ...(conformance ? { conformance } : {}),
-      write: flags.write && !flags.dryRun ? { roots: prepared.roots } : false,
+      write:
+        flags.write && !flags.dryRun
+          ? { roots: prepared.roots, ...(flags.shard ? { only: new Set(specs.map((s) => s.absPath)) } : {}) }
+          : false,
       bail: flags.bail === true,
       signal: controller.signal,
       onEvent: (e) => {

@@ -45,8 +45,12 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
   conformance?: ChainContext['conformance'];
-  /** Write verdicts back after each spec; `false` (or absent) writes nothing. */
-  write?: { roots: string[] } | false;
+  /**
+   * Write verdicts back after each spec; `false` (or absent) writes nothing.
+   * `only`: files this run may write (a shard writes only its own specs, so
+   * shards never race on a file; a `use:` of another shard's spec is reported, not written).
+   */
+  write?: { roots: string[]; only?: ReadonlySet<string> } | false;
   bail?: boolean;
   signal?: AbortSignal;
   onEvent?(e: RunEvent): void;
@@ -227,6 +231,10 @@ async function writeUseCounts(
   // Sequential: a handful of files, and a lock each; no need to race them.
   for (const { spec, users } of registry.counts()) {
     let writeBack: WriteBackResult;
+    if (write.only && !write.only.has(spec.absPath)) {
+      done.push({ file: spec.file, delta: users.size, writeBack: { outcome: 'skipped', message: 'another shard owns this file; its use count is in the report, not written' } });
+      continue;
+    }
     try {
       writeBack = await deps.writeBack({ file: spec.absPath, originalBytes: spec.bytes, roots: write.roots, changes: { timesReusedDelta: users.size } });
     } catch (err) {

@@ -141,6 +141,8 @@ export interface ParsedStep {
   span: Span;
   /** Span of each key and value by dotted path: "id", "path", "extract.client_id", "expect.status". */
   keySpans: Record<string, Span>;
+  /** Span of each value by the same dotted path (where a diagnostic about the value points). */
+  valueSpans?: Record<string, Span>;
   templates: TemplateRef[];
   /** Index of the fenced block in the file (0-based), for messages. */
   block: number;

@@ -1,0 +1,202 @@
+import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
+import { LineIndex } from '../source/span.js';
+import { ProgressLine } from './console-progress.js';
+import { describeAssertion, failingStep, formatDuration, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
+import type { Reporter, ReporterOptions } from './reporter.js';
+
+const STYLE = {
+  green: '\u001b[32m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  gray: '\u001b[90m',
+  bold: '\u001b[1m',
+  reset: '\u001b[0m',
+} as const;
+type Style = keyof typeof STYLE;
+
+const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', skipped: 'gray' };
+const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
+const SNIPPET_LINES = 8;
+
+/**
+ * The console reporter. Escape codes (colour, the live progress line) only on
+ * a terminal with colour on; anywhere else plain lines, so logs stay readable.
+ */
+export class ConsoleReporter implements Reporter {
+  readonly #o: ReporterOptions;
+  readonly #ansi: boolean;
+  readonly #now: () => number;
+  readonly #printed = new Set<string>();
+  readonly #sources = new Map<string, LineIndex | undefined>();
+  #progress: ProgressLine | undefined;
+  #counts = { done: 0, total: 0, passed: 0, failed: 0 };
+
+  constructor(opts: ReporterOptions) {
+    this.#o = opts;
+    this.#ansi = opts.color && opts.stdout.isTTY === true;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  onEvent(e: RunEvent): void {
+    if (e.type === 'run-start') {
+      this.#counts.total = e.total;
+      if (this.#ansi && !this.#o.quiet) {
+        this.#progress = new ProgressLine(this.#o.stdout, this.#now);
+        this.#progress.update(this.#counts);
+      }
+    } else if (e.type === 'spec-end') {
+      const v = e.result.verdict;
+      this.#counts.done++;
+      if (v === 'verified') this.#counts.passed++;
+      if (v === 'failing' || v === 'blocked') this.#counts.failed++;
+      this.#progress?.update(this.#counts);
+      if (!this.#o.quiet) this.#printSpec(e.result);
+    }
+  }
+
+  async finish(result: RunResult): Promise<void> {
+    this.#progress?.stop();
+    this.#progress = undefined;
+    if (!this.#o.quiet) for (const spec of result.specs) if (!this.#printed.has(key(spec))) this.#printSpec(spec);
+
+    const bad = result.specs.filter((s) => s.verdict === 'failing' || s.verdict === 'blocked');
+    if (bad.length > 0) {
+      this.#line('');
+      this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
+      for (const spec of bad) this.#printFailure(spec);
+    }
+    if (!this.#o.quiet) this.#printFindings(result);
+    this.#printWriteBacks(result);
+    this.#line('');
+    this.#line(this.#summary(result));
+  }
+
+  #printSpec(spec: SpecResult): void {
+    this.#printed.add(key(spec));
+    const via = spec.gateway === 'fallback' ? `  via fallback gateway` : '';
+    const token = spec.tokenType && (this.#o.verbose || spec.tokenMatrix) ? `  as ${oneLine(spec.tokenType)}` : '';
+    const why = spec.verdict === 'skipped' && spec.reason ? `  (${oneLine(spec.reason)})` : '';
+    const head = this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict.padEnd(8)}`);
+    this.#println(`${head} ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}  ${formatDuration(spec.durationMs)}${via}${token}${why}`);
+    if (!this.#o.verbose) return;
+    for (const g of spec.gatewayAttempts ?? []) this.#println(`    ${g.gateway} gateway: ${g.verdict}${g.reason ? ` (${oneLine(g.reason)})` : ''}`);
+    for (const t of spec.tokenMatrix ?? []) this.#println(`    token ${oneLine(t.tokenType)}: ${t.verdict}${t.reason ? ` (${oneLine(t.reason)})` : ''}`);
+    for (const step of spec.steps) this.#println(`    ${this.#stepLine(step)}`);
+  }
+
+  #stepLine(step: StepResult): string {
+    const sym = this.#c(step.outcome === 'passed' ? 'green' : step.outcome === 'failed' ? 'red' : 'gray', STEP_SYMBOL[step.outcome]);
+    const name = `${sym} ${step.phase} ${oneLine(step.id)}`;
+    if (step.outcome === 'skipped') return `${name}  skipped${step.skipReason ? `: ${oneLine(step.skipReason)}` : ''}`;
+    const status = step.status !== undefined ? `  ${step.status}` : '';
+    const err = step.error ? `  ${step.error.code}: ${oneLine(step.error.message)}` : '';
+    return `${name}  ${step.method} ${oneLine(step.url)}${status}  ${formatDuration(step.durationMs)}${err}`;
+  }
+
+  #printFailure(spec: SpecResult): void {
+    const o = this.#o;
+    this.#line('');
+    this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint))}`);
+    this.#line(`  ${specReason(spec)}`);
+    const step = failingStep(spec);
+    if (step) {
+      this.#line(`  --> ${oneLine(spec.file)}:${step.span.line}  step ${oneLine(step.id)} (${step.phase})`);
+      const source = this.#sourceLine(spec.file, step.span.line);
+      if (source !== undefined) {
+        const gutter = String(step.span.line);
+        this.#line(`  ${this.#c('gray', `${gutter} |`)} ${source}`);
+      }
+      const status = step.status !== undefined ? ` -> ${step.status}` : ' -> no response';
+      const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : '';
+      this.#line(`  request: ${step.method} ${oneLine(step.url)}${status}${attempts}  ${formatDuration(step.durationMs)}`);
+      for (const a of step.assertions.filter((x) => !x.passed)) this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
+      if (step.error) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
+      if (step.responseSnippet) {
+        const lines = stripEscapes(step.responseSnippet).split(/\r\n|\r|\n/);
+        this.#line(`  response${step.responseContentType ? ` (${oneLine(step.responseContentType)})` : ''}:`);
+        for (const l of lines.slice(0, SNIPPET_LINES)) this.#line(`    ${truncate(l, 200)}`);
+        if (lines.length > SNIPPET_LINES) this.#line('    …');
+      }
+    } else {
+      this.#line(`  --> ${oneLine(spec.file)}`);
+    }
+    for (const g of spec.gatewayAttempts ?? []) this.#line(`  ${g.gateway} gateway: ${g.verdict}${g.reason ? ` (${oneLine(g.reason)})` : ''}`);
+    if (o.verbose) for (const s of spec.steps) this.#line(`    ${this.#stepLine(s)}`);
+  }
+
+  #printFindings(result: RunResult): void {
+    const specs = result.specs.filter((s) => s.findings.length > 0);
+    if (specs.length === 0) return;
+    this.#line('');
+    this.#line(this.#c('bold', 'OpenAPI findings:'));
+    for (const spec of specs) {
+      for (const f of spec.findings) {
+        const step = spec.steps.find((s) => s.id === f.stepId);
+        const where = step ? `${spec.file}:${step.span.line}` : spec.file;
+        const label = this.#c(f.severity === 'error' ? 'red' : 'yellow', f.severity);
+        this.#line(`${label}: ${oneLine(spec.endpoint)} (${oneLine(where)}) ${f.aspect}: documented ${oneLine(f.documented)}; actual ${oneLine(f.actual)}`);
+        if (f.evidence) this.#line(`  evidence${f.pointer ? ` at ${oneLine(f.pointer)}` : ''}: ${truncate(oneLine(f.evidence), 200)}`);
+      }
+    }
+  }
+
+  #printWriteBacks(result: RunResult): void {
+    const problems = [
+      ...result.specs.flatMap((s) => (s.writeBack && isProblem(s.writeBack.outcome) ? [{ file: s.file, w: s.writeBack }] : [])),
+      ...(result.reuseWrites ?? []).filter((r) => isProblem(r.writeBack.outcome)).map((r) => ({ file: r.file, w: r.writeBack })),
+    ];
+    if (problems.length === 0) return;
+    this.#line('');
+    this.#line(this.#c('bold', 'Front-matter not updated:'));
+    for (const { file, w } of problems) {
+      this.#line(`${this.#c('yellow', `! ${w.outcome}`)} ${oneLine(file)}: ${oneLine(w.message ?? 'not written')}`);
+    }
+  }
+
+  #summary(result: RunResult): string {
+    const s = result.summary;
+    const parts = [
+      this.#c(s.verified > 0 ? 'green' : 'gray', `${s.verified} verified`),
+      this.#c(s.failing > 0 ? 'red' : 'gray', `${s.failing} failing`),
+      this.#c(s.blocked > 0 ? 'yellow' : 'gray', `${s.blocked} blocked`),
+      `${s.skipped} skipped`,
+    ];
+    let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;
+    const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback').length;
+    if (fallback > 0) line += `; ${fallback} verified via the fallback gateway`;
+    if (result.interrupted) line += `; ${this.#c('yellow', 'interrupted')}, not every spec ran`;
+    return line;
+  }
+
+  #sourceLine(file: string, line: number): string | undefined {
+    if (!this.#sources.has(file)) {
+      const text = this.#o.sources(file);
+      this.#sources.set(file, text === undefined ? undefined : new LineIndex(text));
+    }
+    const index = this.#sources.get(file);
+    if (!index || line < 1 || line > index.lineCount) return undefined;
+    return oneLine(index.lineText(line));
+  }
+
+  #c(style: Style, s: string): string {
+    return this.#ansi ? `${STYLE[style]}${s}${STYLE.reset}` : s;
+  }
+
+  /** A line printed while the run goes (above the progress line). */
+  #println(s: string): void {
+    if (this.#progress) this.#progress.println(s);
+    else this.#o.stdout.write(`${s}\n`);
+  }
+
+  #line(s: string): void {
+    this.#o.stdout.write(`${s}\n`);
+  }
+}
+
+function key(spec: SpecResult): string {
+  return `${spec.file}\u0000${spec.endpoint}\u0000${spec.tokenType ?? ''}`;
+}
+
+function isProblem(outcome: string): boolean {
+  return outcome === 'conflict' || outcome === 'refused' || outcome === 'error';
+}

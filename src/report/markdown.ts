@@ -1,0 +1,88 @@
+import type { RunResult, SpecResult } from '../run/result.js';
+import { describeAssertion, failingStep, failureLocation, formatDuration, specReason, stripEscapes } from './format.js';
+
+const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', skipped: '⏭️' };
+
+/**
+ * A Markdown summary (GitHub job summary, pull-request comment): totals,
+ * the specs that did not verify with their reason and file:line, and the
+ * OpenAPI findings as the seed's "Swagger Discrepancies" table.
+ */
+export function markdownReport(result: RunResult): string {
+  const s = result.summary;
+  const out: string[] = ['## endpoint-verify report', ''];
+  const facts = [`environment \`${code(result.environment)}\``, `${s.total} specs`, formatDuration(s.durationMs)];
+  if (result.interrupted) facts.push('**interrupted**: not every spec ran');
+  out.push(facts.join(' · '), '');
+  out.push('| Verdict | Count |', '|---|---:|');
+  for (const v of ['verified', 'failing', 'blocked', 'skipped'] as const) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
+  const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback');
+  if (fallback.length > 0) out.push('', `${fallback.length} verified via the fallback gateway: ${fallback.map((x) => `\`${code(x.endpoint)}\``).join(', ')}`);
+
+  const bad = result.specs.filter((x) => x.verdict === 'failing' || x.verdict === 'blocked');
+  if (bad.length > 0) {
+    out.push('', '### Failing and blocked', '', '| Verdict | Endpoint | Where | Reason |', '|---|---|---|---|');
+    for (const spec of bad) {
+      out.push(`| ${ICON[spec.verdict]} ${spec.verdict} | ${cell(spec.endpoint)} | ${cell(failureLocation(spec).text)} | ${cell(specReason(spec))} |`);
+    }
+    for (const spec of bad) out.push(...details(spec));
+  }
+
+  const withFindings = result.specs.filter((x) => x.findings.length > 0);
+  if (withFindings.length > 0) {
+    out.push('', '### Swagger Discrepancies');
+    for (const spec of withFindings) {
+      out.push('', `**${cell(spec.endpoint)}** (${cell(spec.file)})`, '', '| Aspect | Swagger Says | Actual Behavior | Evidence |', '|--------|--------------|-----------------|----------|');
+      for (const f of spec.findings) {
+        const evidence = [f.evidence, f.pointer ? `at ${f.pointer}` : undefined, `step ${f.stepId}`].filter(Boolean).join('; ');
+        out.push(`| ${cell(f.aspect)} | ${cell(f.documented)} | ${cell(f.actual)} | ${cell(evidence)} |`);
+      }
+    }
+  }
+
+  const writes = [
+    ...result.specs.filter((x) => x.writeBack && isProblem(x.writeBack.outcome)).map((x) => ({ file: x.file, w: x.writeBack! })),
+    ...(result.reuseWrites ?? []).filter((r) => isProblem(r.writeBack.outcome)).map((r) => ({ file: r.file, w: r.writeBack })),
+  ];
+  if (writes.length > 0) {
+    out.push('', '### Write-back problems', '', '| File | Outcome | Message |', '|---|---|---|');
+    for (const { file, w } of writes) out.push(`| ${cell(file)} | ${w.outcome} | ${cell(w.message ?? '')} |`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function details(spec: SpecResult): string[] {
+  const step = failingStep(spec);
+  if (!step) return [];
+  const body = [`${step.method} ${stripEscapes(step.url)}${step.status !== undefined ? ` -> ${step.status}` : ''}`];
+  for (const a of step.assertions.filter((x) => !x.passed)) body.push(describeAssertion(a));
+  if (step.error) body.push(`error (${step.error.code}): ${stripEscapes(step.error.message)}`);
+  if (step.responseSnippet) body.push(`response: ${stripEscapes(step.responseSnippet)}`);
+  // The fence is longer than any backtick run inside, so a snippet cannot end the block early.
+  const longest = Math.max(0, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return ['', `<details><summary>${html(spec.endpoint)}: step ${html(step.id)} (${step.phase})</summary>`, '', `${fence}text`, ...body, fence, '', '</details>'];
+}
+
+function isProblem(outcome: string): boolean {
+  return outcome === 'conflict' || outcome === 'refused' || outcome === 'error';
+}
+
+/** A table cell: `|` and line breaks would end the cell or the row; `<` could start HTML. */
+export function cell(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+function code(s: string): string {
+  return s.replace(/`/g, "'").replace(/\r\n|\r|\n/g, ' ');
+}
+
+function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,63 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { discoverSpecFiles } from './discover.js';
+import { lintSpec } from './lint.js';
+import { readSpec } from './parse.js';
+
+export interface LintPathsOptions {
+  paths: string[];
+  cwd: string;
+  knownVars: ReadonlySet<string>;
+  mayComeFromEnv: boolean;
+}
+
+export interface LintedFile {
+  /** Display path, relative to cwd. */
+  file: string;
+  source: string;
+  /** Parse and lint findings. */
+  diagnostics: Diagnostic[];
+}
+
+/** Discovers, parses and lints; what `endpoint-verify lint` prints. Never throws on user input. */
+export async function lintPaths(opts: LintPathsOptions): Promise<{ diagnostics: Diagnostic[]; files: LintedFile[] }> {
+  const paths = opts.paths.length > 0 ? opts.paths : ['specs'];
+  const found = await discoverSpecFiles(paths, opts.cwd);
+  const files: LintedFile[] = [];
+  const fileExists = (abs: string): boolean => {
+    try {
+      return existsSync(abs) && statSync(abs).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const batch = 64;
+  for (let i = 0; i < found.files.length; i += batch) {
+    const loaded = await Promise.all(found.files.slice(i, i + batch).map((abs) => readSpec(abs, displayPath(opts.cwd, abs))));
+    for (const spec of loaded) {
+      const diagnostics = [...spec.diagnostics];
+      // A file whose YAML or Markdown structure did not read has nothing reliable to lint;
+      // type errors in single values still leave the rest worth checking.
+      if (!diagnostics.some((d) => d.severity === 'error' && STRUCTURAL.test(d.code))) {
+        diagnostics.push(...lintSpec(spec.doc, { knownVars: opts.knownVars, mayComeFromEnv: opts.mayComeFromEnv, fileExists, specDir: path.dirname(spec.absPath) }));
+      }
+      files.push({ file: spec.file, source: spec.doc.text, diagnostics: sortByPosition(diagnostics) });
+    }
+  }
+  return { diagnostics: found.diagnostics, files };
+}
+
+const STRUCTURAL = /^(yaml-|front-matter-|missing-front-matter$|unclosed-front-matter$|invalid-utf8$|empty-file$|read-error$|steps-not-list$|duplicate-key$|forbidden-key$)/;
+
+function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+}
+
+function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
+  return ds
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.span?.line ?? 0) - (b.d.span?.line ?? 0) || (a.d.span?.col ?? 0) - (b.d.span?.col ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+}

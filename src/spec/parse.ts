@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { LineIndex, type Span } from '../source/span.js';
+import { Checker, describe, isRecord } from './check.js';
+import { decodeSpec } from './decode.js';
+import { checkFrontMatter } from './front-matter.js';
+import type { FrontMatter, ParsedStep, ParseResult, Phase, SpecDocument, StepBlock } from './model.js';
+import { splitSpec, type FencedBlock } from './split.js';
+import { checkStep } from './step-check.js';
+import { findTemplates } from './templates.js';
+import { loadYaml, type Located } from './yaml-load.js';
+
+export interface LoadedSpec {
+  /** Display path, relative to cwd. */
+  file: string;
+  absPath: string;
+  /** The file as read, for write-back's "changed during the run" check. */
+  bytes: Buffer;
+  doc: SpecDocument;
+  diagnostics: Diagnostic[];
+}
+
+const STEPS_LINE = /^steps[ \t]*:/m;
+
+/** Parses a decoded spec file (without BOM). Never throws on user input. */
+export function parseSpec(text: string, file: string): ParseResult {
+  const index = new LineIndex(text);
+  const split = splitSpec(text, file);
+  const diagnostics: Diagnostic[] = [...split.diagnostics];
+  const doc: SpecDocument = { file, text, frontMatter: {}, frontMatterSpans: {}, steps: [], blocks: [] };
+
+  if (split.frontMatter) {
+    const fmSpan: Span = { file, line: 1, col: 1 };
+    const loaded = loadYaml(split.frontMatter.text, { file, index, base: split.frontMatter.offset, diagnostics });
+    if (loaded) {
+      const fm = checkFrontMatter(loaded, fmSpan);
+      doc.frontMatter = fm.frontMatter as FrontMatter;
+      doc.frontMatterSpans = fm.spans;
+      if (fm.endpoint) doc.endpoint = fm.endpoint;
+      diagnostics.push(...fm.diagnostics);
+    }
+  }
+
+  for (const block of split.blocks) {
+    if ((block.lang !== 'yaml' && block.lang !== 'yml') || !STEPS_LINE.test(block.text)) continue;
+    const phase = block.heading?.phase;
+    if (!phase) {
+      diagnostics.push(
+        diag('warning', 'steps-outside-phase', `this steps block is under ${block.heading ? `"${block.heading.text}"` : 'no heading'}, so it is not run`, {
+          span: { file, line: block.fenceLine, col: 1 },
+          hint: 'put step blocks under a "## Prerequisites", "## Test Request" or "## Cleanup" heading',
+        }),
+      );
+      continue;
+    }
+    const blockIndex = doc.blocks.length;
+    const stepBlock: StepBlock = { phase, fenceLine: block.fenceLine, text: block.text, offset: block.offset };
+    doc.blocks.push(stepBlock);
+    const loaded = loadYaml(block.text, { file, index, base: block.offset, diagnostics });
+    if (loaded) doc.steps.push(...stepsOf({ loaded, block, phase, blockIndex, text, file, index, diagnostics }));
+  }
+  return { doc, diagnostics };
+}
+
+function stepsOf(o: {
+  loaded: Located;
+  block: FencedBlock;
+  phase: Phase;
+  blockIndex: number;
+  text: string;
+  file: string;
+  index: LineIndex;
+  diagnostics: Diagnostic[];
+}): ParsedStep[] {
+  const { loaded, file } = o;
+  const blockSpan: Span = { file, line: o.block.fenceLine + 1, col: 1 };
+  const c = new Checker({ keySpans: loaded.keySpans, valueSpans: loaded.valueSpans, fallback: blockSpan });
+  const out: ParsedStep[] = [];
+  const root = loaded.value;
+  if (!isRecord(root)) {
+    c.error('steps-not-list', `a steps block must be a mapping with "steps:", not ${describe(root)}`, blockSpan, 'start the block with "steps:" and list the steps under it');
+  } else {
+    c.unknownKeys(root, '', ['steps'], 'steps block', 'unknown-step-key');
+    const list = root.steps;
+    if (!Array.isArray(list)) {
+      c.error('steps-not-list', `"steps" must be a list of steps, not ${describe(list)}`, c.valueSpan('steps'), 'list the steps with "- id: name" items');
+    } else {
+      list.forEach((raw, i) => {
+        const at = `steps.${i}`;
+        const step = checkStep(c, raw, at);
+        if (!step) return;
+        out.push(parsedStep({ ...o, step, at, checker: c }));
+      });
+    }
+  }
+  o.diagnostics.push(...c.diagnostics);
+  return out;
+}
+
+function parsedStep(o: {
+  loaded: Located;
+  step: ParsedStep['step'];
+  at: string;
+  checker: Checker;
+  phase: Phase;
+  blockIndex: number;
+  text: string;
+  file: string;
+  index: LineIndex;
+}): ParsedStep {
+  const prefix = `${o.at}.`;
+  const keySpans: Record<string, Span> = {};
+  const valueSpans: Record<string, Span> = {};
+  for (const [k, s] of o.loaded.keySpans) if (k.startsWith(prefix)) keySpans[k.slice(prefix.length)] = s;
+  for (const [k, s] of o.loaded.valueSpans) if (k.startsWith(prefix)) valueSpans[k.slice(prefix.length)] = s;
+  const sites = o.loaded.strings.filter((s) => s.at.startsWith(prefix));
+  const full = o.checker.valueSpan(o.at);
+  return {
+    step: o.step,
+    phase: o.phase,
+    span: { file: o.file, line: full.line, col: full.col },
+    keySpans,
+    valueSpans,
+    templates: findTemplates({ sites, text: o.text, file: o.file, index: o.index, stripPrefix: prefix }),
+    block: o.blockIndex,
+  };
+}
+
+/** Reads, decodes and parses one spec file. Never throws: an unreadable file is a diagnostic. */
+export async function readSpec(absPath: string, displayPath: string): Promise<LoadedSpec> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absPath);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'it is a folder' : (err.code ?? err.message);
+    return {
+      file: displayPath,
+      absPath,
+      bytes: Buffer.alloc(0),
+      doc: emptyDoc(displayPath, ''),
+      diagnostics: [diag('error', 'read-error', `cannot read the spec file: ${reason}`, { span: { file: displayPath, line: 1, col: 1 }, hint: 'check that the file exists and is readable' })],
+    };
+  }
+  const decoded = decodeSpec(bytes, displayPath);
+  if (decoded.diagnostics.some((d) => d.severity === 'error')) {
+    return { file: displayPath, absPath, bytes, doc: emptyDoc(displayPath, decoded.text), diagnostics: decoded.diagnostics };
+  }
+  const parsed = parseSpec(decoded.text, displayPath);
+  return { file: displayPath, absPath, bytes, doc: parsed.doc, diagnostics: [...decoded.diagnostics, ...parsed.diagnostics] };
+}
+
+function emptyDoc(file: string, text: string): SpecDocument {
+  return { file, text, frontMatter: {}, frontMatterSpans: {}, steps: [], blocks: [] };
+}

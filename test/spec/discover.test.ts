@@ -1,0 +1,65 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverSpecFiles } from '../../src/spec/discover.js';
+import { globToRegExp } from '../../src/spec/glob.js';
+
+let dir = '';
+const rel = (files: string[]) => files.map((f) => path.relative(dir, f).split(path.sep).join('/'));
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ev-discover-'));
+  const files = ['specs/a.md', 'specs/b.txt', 'specs/sub/c.md', 'specs/sub/deep/d.md', 'specs/node_modules/x.md', 'specs/.hidden/y.md', 'seeds/000.txt', 'seeds/001.txt', 'other/e.md'];
+  for (const f of files) {
+    await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+    await writeFile(path.join(dir, f), '---\nendpoint: GET /x\n---\n');
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('discoverSpecFiles', () => {
+  it('scans folders recursively for .md, skipping node_modules and dot-folders', async () => {
+    const r = await discoverSpecFiles(['specs'], dir);
+    expect(r.diagnostics).toEqual([]);
+    expect(rel(r.files)).toEqual(['specs/a.md', 'specs/sub/c.md', 'specs/sub/deep/d.md']);
+  });
+
+  it('reads explicit files whatever their extension; absolute, sorted, unique', async () => {
+    const r = await discoverSpecFiles(['seeds/001.txt', path.join(dir, 'seeds/000.txt'), 'specs/a.md', 'specs', './specs/a.md'], dir);
+    expect(r.files.every((f) => path.isAbsolute(f))).toBe(true);
+    expect(rel(r.files)).toEqual(['seeds/000.txt', 'seeds/001.txt', 'specs/a.md', 'specs/sub/c.md', 'specs/sub/deep/d.md']);
+  });
+
+  it('expands * ** and ? globs', async () => {
+    expect(rel((await discoverSpecFiles(['specs/*.md'], dir)).files)).toEqual(['specs/a.md']);
+    expect(rel((await discoverSpecFiles(['specs/**/*.md'], dir)).files)).toEqual(['specs/a.md', 'specs/sub/c.md', 'specs/sub/deep/d.md']);
+    expect(rel((await discoverSpecFiles(['seeds/00?.txt'], dir)).files)).toEqual(['seeds/000.txt', 'seeds/001.txt']);
+    expect(rel((await discoverSpecFiles(['*/e.md'], dir)).files)).toEqual(['other/e.md']);
+  });
+
+  it('reports a missing path with a hint, and keeps the rest', async () => {
+    const r = await discoverSpecFiles(['nope', 'specs/a.md', 'none/*.md'], dir);
+    expect(rel(r.files)).toEqual(['specs/a.md']);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ['no-such-path', 'error'],
+      ['no-such-path', 'error'],
+    ]);
+    expect(r.diagnostics[0]?.message).toContain('no such file or folder');
+    expect(r.diagnostics[0]?.hint).toBeTruthy();
+  });
+});
+
+describe('globToRegExp', () => {
+  it('keeps * and ? within one folder and lets ** span folders', () => {
+    expect(globToRegExp('*.md').test('a.md')).toBe(true);
+    expect(globToRegExp('*.md').test('x/a.md')).toBe(false);
+    expect(globToRegExp('**/*.md').test('a.md')).toBe(true);
+    expect(globToRegExp('**/*.md').test('x/y/a.md')).toBe(true);
+    expect(globToRegExp('a?.md').test('ab.md')).toBe(true);
+    expect(globToRegExp('a?.md').test('a/.md')).toBe(false);
+    expect(globToRegExp('a.md').test('aXmd')).toBe(false);
+  });
+});
