@@ -99,12 +99,9 @@ interface HtmlModule {
   renderHtml(result: RunResult, opts: ReporterOptions): string;
 }
 
-// Through a variable so the HTML renderer stays an optional, separately built part.
-const HTML_MODULE = './html.js';
-
 async function loadHtml(): Promise<HtmlModule> {
   try {
-    const mod = (await import(HTML_MODULE)) as Partial<HtmlModule>;
+    const mod = (await import('./html.js')) as Partial<HtmlModule>;
     if (typeof mod.renderHtml === 'function') return mod as HtmlModule;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;

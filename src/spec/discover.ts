@@ -7,7 +7,7 @@ const SKIP_DIRS = new Set(['node_modules']);
 
 /**
  * Spec files for the given paths: folders are scanned for *.md (recursively,
- * skipping node_modules and dot-folders), files named explicitly are taken
+ * skipping node_modules, dot-folders and README.md), files named explicitly are taken
  * whatever their extension, globs are expanded. Absolute, sorted, unique.
  */
 export async function discoverSpecFiles(paths: string[], cwd: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
@@ -27,6 +27,11 @@ export async function discoverSpecFiles(paths: string[], cwd: string): Promise<{
     else files.add(abs);
   }
   return { files: [...files].sort(), diagnostics };
+}
+
+/** A folder's README.md documents the folder; it is not a spec (name it explicitly to lint it anyway). */
+function isSpecName(name: string): boolean {
+  return name.endsWith('.md') && name.toLowerCase() !== 'readme.md';
 }
 
 function missing(p: string, message: string): Diagnostic {
@@ -49,7 +54,7 @@ async function walk(dir: string, match?: (abs: string, isDir: boolean) => boolea
         pending.push(abs);
         if (match?.(abs, true)) out.push(abs);
       } else if (e.isFile() || (e.isSymbolicLink() && (await stat(abs).catch(() => undefined))?.isFile())) {
-        if (match ? match(abs, false) : e.name.endsWith('.md')) out.push(abs);
+        if (match ? match(abs, false) : isSpecName(e.name)) out.push(abs);
       }
     }
   }
@@ -73,7 +78,7 @@ async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
       dirs.push(abs);
       return false;
     }
-    return anyExtension || abs.endsWith('.md');
+    return anyExtension || isSpecName(path.basename(abs));
   });
   for (const d of dirs) found.push(...(await walk(d)));
   return found;
