@@ -1,0 +1,59 @@
+/**
+ * The public API of endpoint-verify: parse and lint spec files, run them
+ * against an environment, render the results, and write verdicts back.
+ * Everything the CLI does is available here; the CLI only wires flags to it.
+ */
+
+// Spec files
+export type * from './spec/model.js';
+export { SPEC_STATUSES, PHASES, HTTP_METHODS, OWNED_KEYS, KNOWN_FRONT_MATTER_KEYS } from './spec/model.js';
+export { decodeSpec } from './spec/decode.js';
+export { parseSpec, readSpec, type LoadedSpec } from './spec/parse.js';
+export { lintSpec, type LintContext } from './spec/lint.js';
+export { lintPaths } from './spec/lint-run.js';
+export { discoverSpecFiles } from './spec/discover.js';
+export { specJsonSchema } from './spec/schema.js';
+export { checkJsonPath, queryJsonPath } from './spec/jsonpath.js';
+export { editFrontMatter, ownedValues, type OwnedValues } from './spec/front-matter-edit.js';
+export { writeBack, type OwnedChanges } from './spec/write-back.js';
+
+// Diagnostics and positions
+export type { Diagnostic, Severity } from './diagnostics/diagnostic.js';
+export { renderDiagnostic, renderDiagnostics } from './diagnostics/render.js';
+export { LineIndex, formatSpan, type Span, type Pos } from './source/span.js';
+
+// Configuration
+export type * from './config/types.js';
+export { loadConfig, type RawConfig } from './config/load.js';
+export { resolveEnvironment, overridesFromEnv } from './config/resolve.js';
+export { apiForSpec } from './config/api-for-spec.js';
+export { resolveToken } from './config/tokens.js';
+
+// Running
+export type * from './run/result.js';
+export { summarize } from './run/result.js';
+export { runSpecs, type RunOptions } from './run/scheduler.js';
+export { runChain } from './run/chain.js';
+export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain-types.js';
+export { createHttpClient } from './run/http.js';
+export { createRedactor } from './run/redact.js';
+export { dryRun, type DryRunEntry } from './run/dry-run.js';
+
+// Selection
+export { selectSpecs, type Selection } from './select/filters.js';
+export { parseShard, shardOf, inShard, type Shard } from './select/shard.js';
+
+// OpenAPI
+export type { ConformanceChecker, ConformanceInput } from './openapi/types.js';
+
+// Reports
+export { createReporters, ReporterSpecError, type Reporter, type ReporterOptions } from './report/reporter.js';
+export { renderJson, toReportJson, fromReportJson } from './report/json.js';
+export { reportJsonSchema } from './report/report-schema.js';
+export { junitReport } from './report/junit.js';
+export { markdownReport } from './report/markdown.js';
+export { githubAnnotations } from './report/github.js';
+export { mergeReports } from './report/merge.js';
+
+// Sandbox
+export { startSandbox, type Sandbox } from './sandbox/server.js';

@@ -1,0 +1,454 @@
+import type { Span } from '../source/span.js';
+import type { LoadContext, Located, StringSite } from './yaml-load.js';
+
+/**
+ * A fast reader for the plain YAML that spec files are made of: block
+ * mappings and sequences, one-line plain or quoted scalars, and one-line flow
+ * collections. It produces exactly what the full `yaml` reader produces
+ * (values, key and value spans, string sites; a differential test holds the
+ * two together) at a fraction of the cost, which matters when a run parses
+ * thousands of specs.
+ *
+ * Anything outside that subset (anchors, aliases, tags, block scalars,
+ * multi-line scalars, escapes, duplicate or special keys, tabs, directives)
+ * returns `undefined`, and the caller uses the full reader, which also owns
+ * every error message. So this never reports anything itself.
+ */
+
+const MAX_FAST_DEPTH = 24;
+
+interface Line {
+  /** Offset of the first character of the line. */
+  start: number;
+  /** Offset just past the line break (or the text end). */
+  next: number;
+  /** Line content without the line break (and without a trailing \r). */
+  text: string;
+  indent: number;
+  /** Blank or comment-only. */
+  empty: boolean;
+}
+
+class Bail extends Error {}
+const bail = (): never => {
+  throw new Bail();
+};
+
+interface Parsed {
+  value: unknown;
+  /** Like the yaml package's range[0] and range[1]. */
+  start: number;
+  end: number;
+  /** Like range[2]: through the end of the node's last line. */
+  nodeEnd: number;
+}
+
+export function fastLoadYaml(text: string, ctx: LoadContext): Located | undefined {
+  try {
+    return new FastReader(text, ctx).read();
+  } catch (e) {
+    if (e instanceof Bail) return undefined;
+    throw e;
+  }
+}
+
+class FastReader {
+  readonly #lines: Line[] = [];
+  readonly #ctx: LoadContext;
+  readonly #out: Located = { value: undefined, keySpans: new Map(), valueSpans: new Map(), strings: [] };
+  #i = 0;
+
+  constructor(text: string, ctx: LoadContext) {
+    this.#ctx = ctx;
+    let start = 0;
+    while (start < text.length) {
+      let nl = text.indexOf('\n', start);
+      const next = nl === -1 ? text.length : nl + 1;
+      if (nl === -1) nl = text.length;
+      let body = text.slice(start, nl);
+      if (body.endsWith('\r')) body = body.slice(0, -1);
+      if (body.includes('\t') || body.includes('\r')) bail();
+      let indent = 0;
+      while (body.charCodeAt(indent) === 32) indent++;
+      const rest = body.slice(indent);
+      const empty = rest === '' || rest.startsWith('#');
+      if (!empty && indent === 0 && /^(---|\.\.\.|%)/.test(rest)) bail();
+      this.#lines.push({ start, next, text: body, indent, empty });
+      start = next;
+    }
+  }
+
+  read(): Located {
+    this.#skipEmpty();
+    const first = this.#lines[this.#i];
+    if (!first || first.indent !== 0 || first.text.startsWith('- ') || first.text === '-') bail();
+    const root = this.#blockMap(0, 0, '', 0);
+    this.#skipEmpty();
+    if (this.#i < this.#lines.length) bail();
+    this.#out.value = root.value;
+    return this.#out;
+  }
+
+  #skipEmpty(): void {
+    while (this.#i < this.#lines.length && this.#lines[this.#i]!.empty) this.#i++;
+  }
+
+  /** A block mapping whose keys start at column `col`; the first key may sit after a "- " on the current line. */
+  #blockMap(col: number, firstCol: number, at: string, depth: number): Parsed {
+    if (depth > MAX_FAST_DEPTH) bail();
+    const obj: Record<string, unknown> = {};
+    let start = -1;
+    let end = 0;
+    let keyCol = firstCol;
+    let first = true;
+    for (;;) {
+      const line = this.#lines[this.#i];
+      if (!line) break;
+      const rest = line.text.slice(keyCol);
+      // The first key of a compact mapping sits after "- ", not at the line's indent.
+      if (!first && (line.indent !== col || rest.startsWith('- ') || rest === '-')) break;
+      first = false;
+      const key = this.#key(line, keyCol);
+      if (key.name === '<<' || key.name === '__proto__' || Object.hasOwn(obj, key.name)) bail();
+      if (start === -1) start = key.start;
+      const path = join(at, key.name);
+      const value = this.#valueAfterKey(line, key.after, col, path, depth);
+      obj[key.name] = value.value;
+      this.#record(path, key.start, value);
+      end = value.nodeEnd;
+      keyCol = col;
+      this.#skipEmpty();
+      const nextLine = this.#lines[this.#i];
+      if (!nextLine || nextLine.indent < col) break;
+      if (nextLine.indent > col) bail();
+    }
+    if (start === -1) bail();
+    return { value: obj, start, end, nodeEnd: end };
+  }
+
+  /** A block sequence whose "- " markers sit at column `col`. */
+  #blockSeq(col: number, at: string, depth: number): Parsed {
+    if (depth > MAX_FAST_DEPTH) bail();
+    const arr: unknown[] = [];
+    let start = -1;
+    let end = 0;
+    for (;;) {
+      const line = this.#lines[this.#i];
+      if (!line || line.indent !== col) break;
+      const rest = line.text.slice(col);
+      if (!rest.startsWith('- ')) {
+        if (rest === '-') bail();
+        break;
+      }
+      if (start === -1) start = line.start + col;
+      let c = col + 1;
+      while (line.text.charCodeAt(c) === 32) c++;
+      const path = join(at, String(arr.length));
+      const content = line.text.slice(c);
+      let item: Parsed;
+      if (content === '' || content.startsWith('#') || content.startsWith('- ') || content === '-') {
+        bail();
+      }
+      if (this.#looksLikeKey(content)) {
+        item = this.#blockMap(c, c, path, depth + 1);
+      } else {
+        item = this.#inlineValue(line, c, { path, ownerCol: col });
+        this.#i++;
+      }
+      arr.push(item.value);
+      this.#record(path, item.start, item);
+      end = item.nodeEnd;
+      this.#skipEmpty();
+      const nextLine = this.#lines[this.#i];
+      if (!nextLine || nextLine.indent < col) break;
+      if (nextLine.indent > col) bail();
+    }
+    if (start === -1) bail();
+    return { value: arr, start, end, nodeEnd: end };
+  }
+
+  /** The value after "key:" on `line` at column `after`: inline, a nested block, or empty (null). */
+  #valueAfterKey(line: Line, after: number, col: number, path: string, depth: number): Parsed {
+    let c = after;
+    while (line.text.charCodeAt(c) === 32) c++;
+    const rest = line.text.slice(c);
+    if (rest !== '' && !rest.startsWith('#')) {
+      if (c === after && rest !== '') bail();
+      const v = this.#inlineValue(line, c, { path, ownerCol: col });
+      this.#i++;
+      return v;
+    }
+    if (rest.startsWith('#') && c === after) bail();
+    const emptyAt = line.start + after;
+    this.#i++;
+    this.#skipEmpty();
+    const next = this.#lines[this.#i];
+    if (next && next.indent > col) {
+      const content = next.text.slice(next.indent);
+      if (content.startsWith('- ') || content === '-') return this.#blockSeq(next.indent, path, depth + 1);
+      if (!this.#looksLikeKey(content)) bail();
+      return this.#blockMap(next.indent, next.indent, path, depth + 1);
+    }
+    if (next && next.indent === col && (next.text.slice(col).startsWith('- ') || next.text.slice(col) === '-')) {
+      return this.#blockSeq(col, path, depth + 1);
+    }
+    // "key:" with nothing after it: the yaml package puts an empty null scalar right after the colon.
+    return { value: null, start: emptyAt, end: emptyAt, nodeEnd: emptyAt };
+  }
+
+  #looksLikeKey(content: string): boolean {
+    if (content.startsWith('"') || content.startsWith("'")) {
+      const q = content[0]!;
+      const close = content.indexOf(q, 1);
+      return close > 0 && /^:( |$)/.test(content.slice(close + 1));
+    }
+    if (/^[[{]/.test(content)) return false;
+    const m = /:( |$)/.exec(content);
+    if (!m) return false;
+    const hash = content.indexOf(' #');
+    return hash === -1 || hash > m.index;
+  }
+
+  /** A key at column `c` of `line`: plain or quoted, followed by ":". */
+  #key(line: Line, c: number): { name: string; start: number; after: number } {
+    const t = line.text;
+    const start = line.start + c;
+    const first = t[c];
+    if (first === '"' || first === "'") {
+      const q = quoted(t, c);
+      if (t[q.end] !== ':') bail();
+      return { name: q.value, start, after: q.end + 1 };
+    }
+    if (first === undefined || /[-?:,[\]{}#&*!|>%@`]/.test(first)) bail();
+    const m = /:( |$)/.exec(t.slice(c));
+    if (!m) bail();
+    const raw = t.slice(c, c + m!.index);
+    if (raw.includes(' #') || raw !== raw.trimEnd()) bail();
+    if (typeof plainValue(raw) !== 'string') bail();
+    return { name: raw, start, after: c + m!.index + 1 };
+  }
+
+  /** A one-line value at column `c`: flow collection, quoted or plain scalar, optionally followed by a comment. */
+  #inlineValue(line: Line, c: number, owner: { path: string; ownerCol: number }): Parsed {
+    const path = owner.path;
+    const t = line.text;
+    const first = t[c];
+    if (first === '[' || first === '{') {
+      const flow = new FlowReader(t, line.start, this, path);
+      const v = flow.value(c);
+      trailing(t, flow.pos);
+      return { ...v, nodeEnd: line.next };
+    }
+    if (first === '"' || first === "'") {
+      const q = quoted(t, c);
+      trailing(t, q.end);
+      this.string(path, q.value, line.start + c, line.start + q.end);
+      return { value: q.value, start: line.start + c, end: line.start + q.end, nodeEnd: line.next };
+    }
+    if (first === undefined || /[,[\]{}#&*!|>%@`]/.test(first) || ((first === '-' || first === '?' || first === ':') && /^.( |$)/.test(t.slice(c)))) bail();
+    let endCol = t.length;
+    const hash = t.indexOf(' #', c);
+    if (hash !== -1) endCol = hash;
+    const raw = t.slice(c, endCol).trimEnd();
+    if (/:( |$)/.test(raw)) bail();
+    // A plain scalar continued on deeper lines is a multi-line scalar: leave it to the full reader.
+    const after = this.#peekContent(this.#i + 1);
+    if (after && after.indent > owner.ownerCol && !after.text.slice(after.indent).startsWith('- ')) {
+      bail();
+    }
+    const value = plainValue(raw);
+    const start = line.start + c;
+    const end = start + raw.length;
+    if (typeof value === 'string') this.string(path, value, start, end);
+    return { value, start, end, nodeEnd: line.next };
+  }
+
+  #peekContent(from: number): Line | undefined {
+    for (let k = from; k < this.#lines.length; k++) if (!this.#lines[k]!.empty) return this.#lines[k];
+    return undefined;
+  }
+
+  string(at: string, value: string, start: number, end: number): void {
+    const site: StringSite = { at, value, start: this.#ctx.base + start, end: this.#ctx.base + end };
+    this.#out.strings.push(site);
+  }
+
+  record(path: string, from: number, to: { start: number; end: number }): void {
+    this.#record(path, from, to);
+  }
+
+  #record(path: string, from: number, to: { start: number; end: number }): void {
+    const { file, index, base } = this.#ctx;
+    this.#out.keySpans.set(path, index.span(file, base + from, base + to.end));
+    this.#out.valueSpans.set(path, span(this.#ctx, to.start, to.end));
+  }
+}
+
+/** One-line flow collections: [a, "b", {k: v}]. */
+class FlowReader {
+  pos = 0;
+  readonly #t: string;
+  readonly #base: number;
+  readonly #reader: FastReader;
+  readonly #path: string;
+
+  constructor(t: string, base: number, reader: FastReader, path: string) {
+    this.#t = t;
+    this.#base = base;
+    this.#reader = reader;
+    this.#path = path;
+  }
+
+  value(c: number, at = this.#path, depth = 0): { value: unknown; start: number; end: number } {
+    if (depth > MAX_FAST_DEPTH) bail();
+    const t = this.#t;
+    const ch = t[c];
+    if (ch === '[' || ch === '{') {
+      const close = ch === '[' ? ']' : '}';
+      const isMap = ch === '{';
+      const out: unknown[] | Record<string, unknown> = isMap ? {} : [];
+      let p = this.#ws(c + 1);
+      if (t[p] === close) {
+        this.pos = p + 1;
+        return { value: out, start: this.#base + c, end: this.#base + p + 1 };
+      }
+      for (let n = 0; ; n++) {
+        if (isMap) {
+          const keyStart = p;
+          const key = this.#scalar(p, true);
+          if (typeof key.value !== 'string' && typeof key.value !== 'number' && typeof key.value !== 'boolean') bail();
+          const name = String(key.value);
+          const obj = out as Record<string, unknown>;
+          if (name === '<<' || name === '__proto__' || Object.hasOwn(obj, name)) bail();
+          p = this.pos;
+          if (t[p] !== ':' || t[p + 1] !== ' ') bail();
+          p = this.#ws(p + 1);
+          const path = join(at, name);
+          const v = this.value(p, path, depth + 1);
+          obj[name] = v.value;
+          this.#reader.record(path, this.#base + keyStart, v);
+        } else {
+          const path = join(at, String(n));
+          const v = this.value(p, path, depth + 1);
+          (out as unknown[]).push(v.value);
+          this.#reader.record(path, v.start, v);
+        }
+        p = this.#ws(this.pos);
+        if (t[p] === ',') {
+          p = this.#ws(p + 1);
+          if (t[p] === close) bail();
+          continue;
+        }
+        if (t[p] !== close) bail();
+        this.pos = p + 1;
+        return { value: out, start: this.#base + c, end: this.#base + p + 1 };
+      }
+    }
+    const s = this.#scalar(c, false);
+    if (typeof s.value === 'string') this.#reader.string(at, s.value, this.#base + c, this.#base + this.pos);
+    return { value: s.value, start: this.#base + c, end: this.#base + this.pos };
+  }
+
+  #scalar(c: number, isKey: boolean): { value: unknown } {
+    const t = this.#t;
+    const ch = t[c];
+    if (ch === '"' || ch === "'") {
+      const q = quoted(t, c);
+      this.pos = q.end;
+      return { value: q.value };
+    }
+    if (ch === undefined || /[,[\]{}#&*!|>%@`]/.test(ch) || ((ch === '-' || ch === '?' || ch === ':') && /^.[ ,\]}]?$/.test(t.slice(c, c + 2)))) bail();
+    let p = c;
+    while (p < t.length) {
+      const x = t[p]!;
+      if (x === ',' || x === ']' || x === '}' || x === '[' || x === '{') break;
+      if (x === ':' && (t[p + 1] === ' ' || t[p + 1] === ',' || t[p + 1] === ']' || t[p + 1] === '}' || p + 1 === t.length)) {
+        if (!isKey) bail();
+        break;
+      }
+      if (x === '#' && t[p - 1] === ' ') bail();
+      p++;
+    }
+    const raw = t.slice(c, p).trimEnd();
+    if (raw === '') bail();
+    this.pos = c + raw.length;
+    return { value: plainValue(raw) };
+  }
+
+  #ws(p: number): number {
+    while (this.#t[p] === ' ') p++;
+    return p;
+  }
+}
+
+/** A single-line quoted scalar starting at column c; escapes are left to the full reader. */
+function quoted(t: string, c: number): { value: string; end: number } {
+  const q = t[c]!;
+  if (q === '"') {
+    const close = t.indexOf('"', c + 1);
+    if (close === -1) bail();
+    const value = t.slice(c + 1, close);
+    if (value.includes('\\')) bail();
+    return { value, end: close + 1 };
+  }
+  let p = c + 1;
+  let value = '';
+  for (;;) {
+    const close = t.indexOf("'", p);
+    if (close === -1) bail();
+    value += t.slice(p, close);
+    if (t[close + 1] === "'") {
+      value += "'";
+      p = close + 2;
+      continue;
+    }
+    return { value, end: close + 1 };
+  }
+}
+
+/** After a value: nothing, or spaces and a comment. */
+function trailing(t: string, c: number): void {
+  const rest = t.slice(c);
+  if (rest.trim() === '') return;
+  if (!/^ +#/.test(rest)) bail();
+}
+
+const INT = /^[-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** YAML 1.2 core schema resolution of a plain scalar, as the yaml package does it by default. */
+function plainValue(raw: string): unknown {
+  switch (raw) {
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+  }
+  if (INT.test(raw)) {
+    const n = Number(raw);
+    // Beyond 2^53 the yaml package and Number() may round differently: not worth the risk.
+    if (!Number.isSafeInteger(n)) bail();
+    return n;
+  }
+  if (FLOAT.test(raw)) return Number(raw);
+  // Octal, hex, infinities and NaN are rare in specs: the full reader handles them.
+  if (/^[-+]?(0o|0x|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)/.test(raw)) bail();
+  return raw;
+}
+
+function join(at: string, key: string): string {
+  return at === '' ? key : `${at}.${key}`;
+}
+
+function span(ctx: LoadContext, start: number, end: number): Span {
+  return ctx.index.span(ctx.file, ctx.base + start, ctx.base + end);
+}
