@@ -31,7 +31,7 @@ function usingChain(verdicts: Record<string, ChainResult['verdict']> = {}, runs:
     const vars: Record<string, unknown> = {};
     for (const { step } of spec.doc.steps) {
       if (!step.use) continue;
-      const used = await ctx.runUse!(path.resolve(path.dirname(spec.absPath), step.use), spec.file);
+      const used = await ctx.runUse(path.resolve(path.dirname(spec.absPath), step.use));
       if (!used.ok) return chainResult('blocked', { reason: `use ${step.use} failed: ${used.reason}` });
       Object.assign(vars, used.vars);
     }

@@ -1,0 +1,136 @@
+import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { OWNED_KEYS, type SpecStatus } from './model.js';
+
+/**
+ * Byte-preserving edits of the keys a run owns. Only the value of an owned
+ * key changes (its quoting style and trailing comment kept); a missing key is
+ * appended as the last front-matter line, with the file's own line ending.
+ * Everything else (comments, order, other keys, CRLF, the body) is untouched.
+ */
+
+export interface OwnedValues {
+  status?: SpecStatus;
+  verifiedAt?: string;
+  timesReused?: number;
+  useFallbackApi?: boolean;
+}
+
+type OwnedKey = (typeof OWNED_KEYS)[number];
+
+interface Located {
+  /** Offset where the front-matter YAML starts and where the closing fence line starts. */
+  yamlStart: number;
+  closeStart: number;
+  eol: string;
+  /** Owned key -> its value node's range and style in the whole text. */
+  values: Map<OwnedKey, { start: number; end: number; type?: string; source: string; value: unknown; lineStart: number; lineEnd: number }>;
+}
+
+function locate(text: string): Located | Diagnostic {
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  const open = /^---[ \t]*(\r?\n)/.exec(text.slice(bom));
+  if (!open) return diag('error', 'write-back-no-front-matter', 'the file has no front-matter to update', { hint: 'start the file with a --- line' });
+  const eol = open[1]!;
+  const yamlStart = bom + open[0].length;
+  const close = /^(---|\.\.\.)[ \t]*\r?$/m;
+  const rest = text.slice(yamlStart);
+  let closeStart = -1;
+  if (/^(---|\.\.\.)[ \t]*(\r?\n|$)/.test(rest)) closeStart = yamlStart;
+  else {
+    const m = new RegExp(`\\n${close.source.slice(1)}`, 'm').exec(rest);
+    if (m) closeStart = yamlStart + m.index + 1;
+  }
+  if (closeStart === -1) return diag('error', 'write-back-no-front-matter', 'the front-matter has no closing --- line', { hint: 'add a --- line after the front-matter' });
+  const yamlText = text.slice(yamlStart, closeStart);
+  const doc = parseDocument(yamlText, { uniqueKeys: true, keepSourceTokens: false });
+  if (doc.errors.length) return diag('error', 'write-back-unsupported', 'the front-matter YAML does not parse; nothing was written', { hint: 'run endpoint-verify lint on the file' });
+  const values: Located['values'] = new Map();
+  if (doc.contents !== null && !isMap(doc.contents)) return diag('error', 'write-back-unsupported', 'the front-matter is not a mapping');
+  for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (!(OWNED_KEYS as readonly string[]).includes(key)) continue;
+    const v = pair.value;
+    const keyRange = pair.key.range!;
+    if (!isScalar(v) || !v.range) return unsupported(key);
+    const start = yamlStart + v.range[0];
+    const end = yamlStart + v.range[1];
+    const lineStart = text.lastIndexOf('\n', yamlStart + keyRange[0] - 1) + 1;
+    const nl = text.indexOf('\n', end);
+    const lineEnd = nl === -1 ? text.length : nl + 1;
+    const source = text.slice(start, end);
+    const type = v.type;
+    // A value on another line than its key, or spread over lines, is not a one-line edit.
+    if (source.includes('\n') || text.slice(yamlStart + keyRange[0], start).includes('\n') || (type !== undefined && !['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'].includes(type))) {
+      return unsupported(key);
+    }
+    values.set(key as OwnedKey, { start, end, ...(type ? { type } : {}), source, value: v.value, lineStart, lineEnd });
+  }
+  return { yamlStart, closeStart, eol, values };
+}
+
+function unsupported(key: string): Diagnostic {
+  return diag('error', 'write-back-unsupported', `"${key}" is not a one-line value, so it cannot be updated without rewriting other lines`, {
+    hint: `write it as "${key}: <value>" on one line`,
+  });
+}
+
+function render(value: string | number | boolean, type: string | undefined): string {
+  if (typeof value !== 'string') return String(value);
+  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  return value;
+}
+
+export function editFrontMatter(text: string, values: OwnedValues): { text: string } | { error: Diagnostic } {
+  const loc = locate(text);
+  if ('code' in loc) return { error: loc };
+  const edits: { start: number; end: number; text: string }[] = [];
+  const appended: string[] = [];
+  for (const key of OWNED_KEYS) {
+    const value = values[key];
+    if (value === undefined) continue;
+    const at = loc.values.get(key);
+    if (!at) {
+      appended.push(`${key}: ${render(value, undefined)}${loc.eol}`);
+      continue;
+    }
+    if (at.value === value) continue;
+    const rendered = render(value, at.source === '' || at.value === null ? undefined : at.type);
+    // "verifiedAt:" with nothing after it: the value goes after the colon and one space.
+    const prefix = at.source === '' && text[at.start - 1] === ':' ? ' ' : '';
+    edits.push({ start: at.start, end: at.end, text: prefix + rendered });
+  }
+  let out = text;
+  if (appended.length) {
+    // The front-matter ends without a line break only when it is empty; then the opening line's break serves.
+    out = out.slice(0, loc.closeStart) + appended.join('') + out.slice(loc.closeStart);
+  }
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return { text: out };
+}
+
+/** The owned keys' current values. */
+export function ownedValues(text: string): OwnedValues {
+  const loc = locate(text);
+  if ('code' in loc) return {};
+  const out: OwnedValues = {};
+  for (const [key, at] of loc.values) {
+    const v = at.value;
+    if (key === 'timesReused' && typeof v === 'number') out.timesReused = v;
+    else if (key === 'useFallbackApi' && typeof v === 'boolean') out.useFallbackApi = v;
+    else if (key === 'status' && typeof v === 'string') out.status = v as SpecStatus;
+    else if (key === 'verifiedAt' && v !== null && v !== undefined) out.verifiedAt = String(v);
+  }
+  return out;
+}
+
+/** The text without the owned keys' lines: two texts equal under this differ only in what a run may change. */
+export function maskOwnedValues(text: string): string {
+  const loc = locate(text);
+  if ('code' in loc) return text;
+  let out = text;
+  for (const at of [...loc.values.values()].sort((a, b) => b.lineStart - a.lineStart)) out = out.slice(0, at.lineStart) + out.slice(at.lineEnd);
+  return out;
+}
