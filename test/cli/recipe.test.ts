@@ -71,6 +71,7 @@ describe('nightly recipe', () => {
   it('executed shard by shard and merged, writes back every spec once and reports them all', async () => {
     const work = path.join(origin.dir, '..', `${path.basename(origin.dir)}-jobs`);
     const shardsDir = path.join(work, 'merge', 'shards');
+    await mkdir(work, { recursive: true });
     const runLines = (steps: Step[]): string[] => steps.filter((s) => s.run && !s.run.startsWith('npm ci')).map((s) => s.run!);
     for (const shard of wf.jobs.verify.strategy.matrix.shard) {
       const checkout = path.join(work, `shard-${shard}`);
