@@ -1,0 +1,204 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, lstat, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editFrontMatter, maskOwnedValues, ownedValues } from '../../src/spec/front-matter-edit.js';
+import { writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+
+const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/000_11bf8588d5c8ca38.txt');
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ev-wb-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function changedLines(a: string, b: string): string[] {
+  const x = a.split(/(?<=\n)/);
+  const y = b.split(/(?<=\n)/);
+  return [...y.filter((l) => !x.includes(l)), ...x.filter((l) => !y.includes(l))];
+}
+
+describe('editFrontMatter', () => {
+  it('returns identical text when nothing changes, and changes only the owned lines otherwise', async () => {
+    const seed = await readFile(SEED, 'utf8');
+    expect((editFrontMatter(seed, ownedValues(seed)) as { text: string }).text).toBe(seed);
+    const out = (editFrontMatter(seed, { status: 'failing', verifiedAt: '2026-11-23T00:00:00.000Z', timesReused: 4 }) as { text: string }).text;
+    const changed = changedLines(seed, out);
+    expect(changed.sort()).toEqual(
+      ['status: verified\n', 'status: failing\n', 'verifiedAt: "2026-02-04T08:30:00.000Z"\n', 'verifiedAt: "2026-11-23T00:00:00.000Z"\n', 'timesReused: 0\n', 'timesReused: 4\n'].sort(),
+    );
+  });
+
+  it('keeps quotes, comments and CRLF; appends a missing key before the closing fence', () => {
+    const text = "---\r\nendpoint: GET /x # the endpoint\r\nstatus: 'draft' # set by runs\r\nverifiedAt:\r\n---\r\nbody\r\n";
+    const out = (editFrontMatter(text, { status: 'verified', verifiedAt: '2026-01-01T00:00:00Z', timesReused: 1 }) as { text: string }).text;
+    expect(out).toBe("---\r\nendpoint: GET /x # the endpoint\r\nstatus: 'verified' # set by runs\r\nverifiedAt: 2026-01-01T00:00:00Z\r\ntimesReused: 1\r\n---\r\nbody\r\n");
+  });
+
+  it('refuses a block value rather than rewriting other lines', () => {
+    const text = '---\nendpoint: GET /x\nstatus: >\n  draft\n---\n';
+    const r = editFrontMatter(text, { status: 'verified' });
+    expect('error' in r && r.error.code).toBe('write-back-unsupported');
+  });
+
+  it('property: no change is identity; a change alters only owned lines', () => {
+    const key = fc.constantFrom('endpoint', 'domain', 'note', 'swagger', 'savedAt');
+    const value = fc.constantFrom('GET /a/{b}', '"quoted # not a comment"', "'single'", '2026-01-01T00:00:00Z', 'plain text', '[a, b]');
+    const owned = fc.record(
+      {
+        status: fc.constantFrom('draft', '"verified"', "'failing'", 'blocked'),
+        verifiedAt: fc.constantFrom('', ' null', ' "2026-02-04T08:30:00.000Z"', ' 2026-02-04'),
+        timesReused: fc.nat(50).map(String),
+        useFallbackApi: fc.constantFrom('true', 'false'),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(key, value, fc.constantFrom('', ' # comment')), { maxLength: 5 }),
+        owned,
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.string({ maxLength: 60 }),
+        fc.record({ status: fc.constantFrom('verified', 'failing', 'blocked') as fc.Arbitrary<'verified' | 'failing' | 'blocked'>, timesReused: fc.nat(99), verifiedAt: fc.constant('2026-11-23T01:02:03.000Z') }),
+        (pairs, own, eol, bom, finalNewline, body, change) => {
+          const seen = new Set<string>();
+          const lines: string[] = [];
+          for (const [k, v, c] of pairs) if (!seen.has(k)) (seen.add(k), lines.push(`${k}: ${v}${c}`));
+          for (const [k, v] of Object.entries(own)) lines.push(k === 'verifiedAt' ? `${k}:${v}` : `${k}: ${v}`);
+          let text = `${bom ? '\uFEFF' : ''}---${eol}${lines.map((l) => l + eol).join('')}---${eol}# Title${eol}${body.replace(/\r?\n/g, eol)}`;
+          if (finalNewline) text += eol;
+          const same = editFrontMatter(text, ownedValues(text));
+          expect('text' in same && same.text).toBe(text);
+          const out = editFrontMatter(text, change);
+          if (!('text' in out)) throw new Error(out.error.message);
+          expect(maskOwnedValues(out.text)).toBe(maskOwnedValues(text));
+          for (const l of changedLines(text, out.text)) expect(l.replace(/^\uFEFF/, '')).toMatch(/^(status|verifiedAt|timesReused|useFallbackApi):/);
+          expect(ownedValues(out.text)).toMatchObject(change);
+          expect(out.text.startsWith('\uFEFF')).toBe(bom);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('writeBack', () => {
+  const original = '---\nendpoint: GET /x\nstatus: draft # comment\ntimesReused: 2\n---\nBody without final newline';
+
+  async function specFile(name = 'a.md', text = original): Promise<{ file: string; bytes: Buffer }> {
+    const file = path.join(dir, 'specs', name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+    return { file, bytes: Buffer.from(text) };
+  }
+
+  it('writes only the owned keys, atomically, leaving no temp files', async () => {
+    const { file, bytes } = await specFile();
+    const r = await writeBack({ file, originalBytes: bytes, roots: [path.join(dir, 'specs')], changes: { status: 'verified', verifiedAt: '2026-11-23T00:00:00.000Z', timesReusedDelta: 1 } });
+    expect(r.outcome).toBe('written');
+    expect(await readFile(file, 'utf8')).toBe('---\nendpoint: GET /x\nstatus: verified # comment\ntimesReused: 3\nverifiedAt: 2026-11-23T00:00:00.000Z\n---\nBody without final newline');
+    expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps a BOM', async () => {
+    const text = `\uFEFF${original}`;
+    const { file, bytes } = await specFile('bom.md', text);
+    await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'failing' } });
+    const out = await readFile(file);
+    expect([...out.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(out.toString('utf8')).toBe(text.replace('status: draft', 'status: failing'));
+  });
+
+  it('does not write over an edit made during the run', async () => {
+    const { file, bytes } = await specFile();
+    const edited = original.replace('Body', 'Edited body');
+    await writeFile(file, edited);
+    const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } });
+    expect(r.outcome).toBe('conflict');
+    expect(r.message).toMatch(/changed during the run/);
+    expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+
+  it('applies increments on top of another run\'s write, so none is lost', async () => {
+    const { file, bytes } = await specFile();
+    const runs = Array.from({ length: 12 }, () => writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified', timesReusedDelta: 1 } }));
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.outcome === 'written' || r.outcome === 'unchanged')).toBe(true);
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(14);
+  });
+
+  it('two processes writing the same file lose no increment', async () => {
+    const { file } = await specFile();
+    const distSpec = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/spec/write-back.js');
+    const script = `
+      const { writeBack } = await import(${JSON.stringify(distSpec)});
+      const { readFile } = await import('node:fs/promises');
+      for (let i = 0; i < 10; i++) {
+        const bytes = await readFile(${JSON.stringify(file)});
+        const r = await writeBack({ file: ${JSON.stringify(file)}, originalBytes: bytes, roots: [${JSON.stringify(dir)}], changes: { timesReusedDelta: 1 } });
+        if (r.outcome !== 'written') { console.error(JSON.stringify(r)); process.exit(1); }
+      }`;
+    const child = (): Promise<number | null> =>
+      new Promise((resolve) => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' }).on('close', resolve));
+    expect(await Promise.all([child(), child()])).toEqual([0, 0]);
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(22);
+  });
+
+  it('refuses read-only files and symlinks out of the spec folders; writes through a symlink inside', async () => {
+    const ro = await specFile('ro.md');
+    await chmod(ro.file, 0o444);
+    expect((await writeBack({ file: ro.file, originalBytes: ro.bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('refused');
+    expect(await readFile(ro.file, 'utf8')).toBe(original);
+
+    const outside = await mkdtemp(path.join(tmpdir(), 'ev-outside-'));
+    const target = path.join(outside, 'target.md');
+    await writeFile(target, original);
+    const link = path.join(dir, 'specs', 'link-out.md');
+    await symlink(target, link);
+    expect((await writeBack({ file: link, originalBytes: Buffer.from(original), roots: [path.join(dir, 'specs')], changes: { status: 'verified' } })).outcome).toBe('refused');
+    expect(await readFile(target, 'utf8')).toBe(original);
+    await rm(outside, { recursive: true, force: true });
+
+    const inner = await specFile('real.md');
+    const innerLink = path.join(dir, 'specs', 'link-in.md');
+    await symlink(inner.file, innerLink);
+    expect((await writeBack({ file: innerLink, originalBytes: inner.bytes, roots: [path.join(dir, 'specs')], changes: { status: 'verified' } })).outcome).toBe('written');
+    expect((await lstat(innerLink)).isSymbolicLink()).toBe(true);
+    expect(await readFile(inner.file, 'utf8')).toMatch(/status: verified/);
+  });
+
+  it('a full disk during the temp write leaves the original intact and no temp file', async () => {
+    const { file, bytes } = await specFile();
+    const fullDisk: WriteBackFs = {
+      open: (async (p: string, flags: string, mode: number) => {
+        const h = await open(p, flags, mode);
+        return new Proxy(h, {
+          get(target, prop) {
+            if (prop === 'writeFile') {
+              return async () => {
+                throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+              };
+            }
+            const v = Reflect.get(target, prop) as unknown;
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          },
+        });
+      }) as unknown as WriteBackFs['open'],
+      rename: (await import('node:fs/promises')).rename,
+      unlink: (await import('node:fs/promises')).unlink,
+    };
+    const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' }, fs: fullDisk });
+    expect(r.outcome).toBe('error');
+    expect(r.message).toMatch(/disk full/);
+    expect(await readFile(file, 'utf8')).toBe(original);
+    expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
