@@ -192,7 +192,7 @@ describe('the seed chain and gateways', () => {
 describe('tokens and secrets', () => {
   it('a missing or empty token fails before anything is sent, naming the variable', async () => {
     const f = await spec('no-token.md', { test: SEED_TEST.replace('{{client_id}}', 'cli_1') });
-    for (const env of [{}, { STAFF_TOKEN: '' }]) {
+    for (const env of [{}, { STAFF_TOKEN: "" }] as Record<string, string>[]) {
       const before = hits.length;
       const r = await run([f], {}, env);
       expect(r.specs[0]!.verdict).toBe('failing');
