@@ -7,6 +7,7 @@ import { registerLint } from './commands/lint.js';
 import { registerMisc } from './commands/misc.js';
 import { registerStatus } from './commands/status.js';
 import { registerReport } from './commands/report.js';
+import { registerAuthoring } from './commands/authoring.js';
 
 function version(): string {
   try {
@@ -43,6 +44,7 @@ Examples:
   registerLint(program, io, setExit);
   registerStatus(program, io, setExit);
   registerReport(program, io, setExit);
+  registerAuthoring(program, io, setExit);
   registerMisc(program, io, setExit);
   for (const cmd of program.commands) {
     cmd.exitOverride().showSuggestionAfterError(true).configureOutput({

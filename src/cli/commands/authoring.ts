@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { addRunOptions, type VerifyFlags } from './verify.js';
+
+export interface NewFlags extends Partial<VerifyFlags> {
+  swagger: string;
+  out?: string;
+  run?: boolean;
+}
+
+export interface DiscrepancyFlags extends Partial<VerifyFlags> {
+  check?: boolean;
+}
+
+/** `new` (scaffold a spec from an OpenAPI operation) and `discrepancies` (where the docs and the API disagree). */
+export function registerAuthoring(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const create = program
+    .command('new')
+    .description('write a new spec file from an OpenAPI operation (never overwrites)')
+    .argument('<endpoint>', '"METHOD /path/{param}" as documented')
+    .requiredOption('--swagger <file>', 'the OpenAPI 2.0/3.x document (JSON or YAML)')
+    .option('--out <file>', 'where to write the spec (default: specs/<method>-<path>.md)')
+    .option('--run', 'verify the new spec once against the current environment and record the outcome');
+  addRunOptions(create)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ endpoint-verify new "GET /platform/v1/clients/{client_id}/conversations" --swagger specs/platform/mcp_swagger/communication.json
+  $ endpoint-verify new "GET /api/conversations" --swagger specs/whatsapp/openapi/whatsapp.yaml --out specs/whatsapp/list.md --run`,
+    )
+    .action(async (endpoint: string, flags: NewFlags) => {
+      const { runNew } = await import('../new-action.js');
+      setExit(await runNew(endpoint, flags, io));
+    });
+
+  const disc = program
+    .command('discrepancies')
+    .description('run specs (writing nothing) and print where the OpenAPI document and the API disagree, as Markdown tables')
+    .argument('[paths...]', 'spec files, folders or globs', ['specs'])
+    .option('--check', 'exit 1 when any discrepancy is found');
+  addRunOptions(disc)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ endpoint-verify discrepancies
+  $ endpoint-verify discrepancies specs/platform --env staging > discrepancies.md`,
+    )
+    .action(async (paths: string[], flags: DiscrepancyFlags) => {
+      const { runDiscrepancies } = await import('../discrepancies-action.js');
+      setExit(await runDiscrepancies(paths, flags, io));
+    });
+}
