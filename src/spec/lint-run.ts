@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { discoverSpecFiles } from './discover.js';
 import { lintSpec } from './lint.js';
 import { readSpec } from './parse.js';
+import { createOpenApiLinter } from './lint-openapi.js';
 
 export interface LintPathsOptions {
   paths: string[];
@@ -32,6 +33,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<{ diagnostics: 
       return false;
     }
   };
+  const openApi = createOpenApiLinter();
   const batch = 64;
   for (let i = 0; i < found.files.length; i += batch) {
     const loaded = await Promise.all(found.files.slice(i, i + batch).map((abs) => readSpec(abs, displayPath(opts.cwd, abs))));
@@ -41,6 +43,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<{ diagnostics: 
       // type errors in single values still leave the rest worth checking.
       if (!diagnostics.some((d) => d.severity === 'error' && STRUCTURAL.test(d.code))) {
         diagnostics.push(...lintSpec(spec.doc, { knownVars: opts.knownVars, mayComeFromEnv: opts.mayComeFromEnv, fileExists, specDir: path.dirname(spec.absPath) }));
+        diagnostics.push(...(await openApi(spec.doc, spec.absPath)));
       }
       files.push({ file: spec.file, source: spec.doc.text, diagnostics: sortByPosition(diagnostics) });
     }
