@@ -42,13 +42,12 @@ export interface SchedulerDeps {
 }
 
 export async function realDeps(): Promise<SchedulerDeps> {
-  const [chain, http, redact, api, tokens, write] = await Promise.all([
+  const [chain, http, redact, api, tokens] = await Promise.all([
     import('./chain.js'),
     import('./http.js'),
     import('./redact.js'),
     import('../config/api-for-spec.js'),
     import('../config/tokens.js'),
-    import('../spec/write-back.js'),
   ]);
   return {
     runChain: chain.runChain,
@@ -57,7 +56,8 @@ export async function realDeps(): Promise<SchedulerDeps> {
     secretForms: tokens.secretForms,
     createHttpClient: http.createHttpClient,
     createRedactor: redact.createRedactor,
-    writeBack: write.writeBack,
+    // Loaded on the first write: a --no-write run never pays for the lock library.
+    writeBack: async (o) => (await import('../spec/write-back.js')).writeBack(o),
   };
 }
 

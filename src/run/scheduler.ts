@@ -112,6 +112,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   let bailed = false;
   let reuse: ReuseWrite[] = [];
   const seen = new Set<string>();
+  const writes = { limiter: createLimiter(8), pending: [] as Promise<void>[] };
 
   try {
     await Promise.all(
@@ -126,7 +127,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
           } else {
             emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
             steps.open(spec);
-            result = await runOne(spec, { opts, deps, ectx, registry, now });
+            result = await runOne(spec, { opts, deps, ectx, registry, now, writes });
             if (opts.bail && (result.verdict === 'failing' || result.verdict === 'blocked')) bailed = true;
           }
           results[i] = result;
@@ -134,6 +135,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
         }),
       ),
     );
+    await Promise.all(writes.pending);
     reuse = await writeUseCounts(registry, deps, opts);
   } finally {
     if (ownHttp) await http.close();
@@ -159,6 +161,11 @@ interface RunOneContext {
   ectx: EvaluateContext;
   registry: UseRegistry<LoadedSpec, Evaluation>;
   now: () => Date;
+  /**
+   * Write-backs run beside the next specs rather than before them (the fsyncs would
+   * otherwise serialise the run); the run waits for all of them before it returns.
+   */
+  writes: { limiter: ReturnType<typeof createLimiter>; pending: Promise<void>[] };
 }
 
 async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
@@ -192,7 +199,11 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
     if (evaluation.internalError) {
       result.writeBack = { outcome: 'skipped', message: 'not written: the run itself failed, not the endpoint' };
     } else {
-      result.writeBack = await writeVerdict(spec, result, evaluation.viaFallback, write.roots, c);
+      c.writes.pending.push(
+        c.writes.limiter.run(async () => {
+          result.writeBack = await writeVerdict(spec, result, evaluation.viaFallback, write.roots, c);
+        }),
+      );
     }
   }
   return result;
