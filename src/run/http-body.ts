@@ -54,6 +54,8 @@ export interface ReadBodyOptions {
 
 export async function readBody(opts: ReadBodyOptions): Promise<BodyRead> {
   const { body, layers, maxBytes } = opts;
+  // Most answers are not encoded: read them straight, without a pipeline of transforms.
+  if (layers.length === 0) return readPlain(body, maxBytes);
   const decoders = layers
     .slice()
     .reverse()
@@ -136,4 +138,18 @@ export function decodeText(bytes: Buffer, contentType: string | undefined): stri
   } catch {
     return new TextDecoder('utf-8').decode(bytes);
   }
+}
+
+async function readPlain(body: Readable, maxBytes: number): Promise<BodyRead> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      return { ok: false, reason: 'too-large', limit: maxBytes };
+    }
+    chunks.push(chunk);
+  }
+  return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
 }
