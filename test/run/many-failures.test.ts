@@ -1,0 +1,76 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Environment } from '../../src/config/types.js';
+import { runSpecs } from '../../src/run/scheduler.js';
+import { readSpec } from '../../src/spec/parse.js';
+
+/**
+ * 1,000 failing steps (500s and refused connections) in one run: every spec
+ * gets a failing verdict with the right error kind, and when the run returns
+ * no connection to the server is left open.
+ */
+
+let server: ReturnType<typeof createHttpServer>;
+let base = '';
+const open = new Set<Socket>();
+let dir: string;
+let closedPort = 0;
+
+beforeAll(async () => {
+  server = createHttpServer((_req, res) => void res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}'));
+  server.on('connection', (s: Socket) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A port that was free a moment ago: connections to it are refused.
+  const probe: Server = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  dir = await mkdtemp(path.join(tmpdir(), 'ev-many-'));
+  for (let i = 0; i < 1000; i++) {
+    await writeFile(
+      path.join(dir, `s${i}.md`),
+      `---\nendpoint: GET /x\napi: ${i % 2 ? 'refused' : 'broken'}\n---\n## Test Request\n\`\`\`yaml\nsteps:\n  - id: s\n    method: GET\n    path: /x/${i}\n\`\`\`\n`,
+    );
+  }
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a run of 1,000 failing steps', () => {
+  it('gives each spec a failing verdict of the right kind and leaves no socket open', async () => {
+    const auth = { header: 'Authorization', scheme: 'Bearer' };
+    const environment: Environment = {
+      name: 't',
+      sandbox: false,
+      vars: {},
+      apis: [
+        { name: 'broken', baseUrl: base, auth, tokens: {}, vars: {} },
+        { name: 'refused', baseUrl: `http://127.0.0.1:${closedPort}`, auth, tokens: {}, vars: {} },
+      ],
+    };
+    const specs = await Promise.all(Array.from({ length: 1000 }, (_, i) => readSpec(path.join(dir, `s${i}.md`), `s${i}.md`)));
+    const r = await runSpecs({ specs, environment, env: {}, loadSpec: (abs) => readSpec(abs, abs), concurrency: 32 });
+    expect(r.summary).toMatchObject({ total: 1000, failing: 1000, verified: 0 });
+    const byKind = (i: number): string => {
+      const step = r.specs[i]!.steps[0]!;
+      return step.error?.code ?? (step.assertions[0]?.passed === false ? `status ${String(step.assertions[0].actual)}` : 'passed');
+    };
+    for (let i = 0; i < 1000; i++) expect(byKind(i)).toBe(i % 2 ? 'network' : 'status 500');
+    // Server side: the client closed its keep-alive pool when the run ended.
+    await new Promise((res) => setTimeout(res, 100));
+    expect(open.size).toBe(0);
+  });
+});
