@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { stat } from 'node:fs/promises';
+import SwaggerParser from '@apidevtools/swagger-parser';
 
 /**
  * An OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1; JSON or YAML) read
- * from a local file: `$ref`s inside the document are followed; nothing is
- * ever fetched from the network.
+ * from a local file with swagger-parser: `$ref`s inside the document and to
+ * other local files are resolved; the HTTP resolver is switched off, so
+ * nothing is ever fetched from the network.
  */
 
 export type Json = Record<string, unknown>;
@@ -20,7 +21,13 @@ export interface Doc {
 export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export async function loadDoc(file: string): Promise<Doc> {
-  const root = parse(await readFile(file, 'utf8')) as unknown;
+  // A missing file keeps its ENOENT code, so callers can say "does not exist".
+  await stat(file);
+  // Dereference only: real documents are often not strictly valid, and what matters is what they say.
+  const root = (await SwaggerParser.dereference(file, {
+    resolve: { http: false, external: true },
+    dereference: { circular: 'ignore' },
+  })) as unknown;
   if (!isObj(root) || !(root.openapi || root.swagger) || !isObj(root.paths)) throw new Error('not an OpenAPI or Swagger document (no "openapi"/"swagger" and "paths")');
   const prefixes = new Set<string>(['']);
   if (typeof root.basePath === 'string') prefixes.add(root.basePath.replace(/\/$/, ''));
@@ -36,7 +43,7 @@ export async function loadDoc(file: string): Promise<Doc> {
   return { root, file, prefixes: [...prefixes].sort((a, b) => b.length - a.length), version: root.swagger ? 2 : 3, openapi31: String(root.openapi ?? '').startsWith('3.1') };
 }
 
-/** Follows `#/...` references inside the document (external and remote refs are not followed). */
+/** Follows `#/...` references left in place (circular ones, which the parser keeps as $ref). */
 export function deref(doc: Doc, v: unknown, seen = new Set<string>()): unknown {
   if (!isObj(v)) return Array.isArray(v) ? v.map((x) => deref(doc, x, seen)) : v;
   if (typeof v.$ref === 'string') {

@@ -1,3 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -78,5 +82,29 @@ describe('conformance edge cases', () => {
     const checker = createConformanceChecker();
     expect((await checker.check(input('nope.json')))[0]).toMatchObject({ aspect: 'operation', actual: 'the file does not exist' });
     expect((await checker.check(input('broken.yaml')))[0]!.actual).toMatch(/could not be read/);
+  });
+});
+
+describe('references', () => {
+  it('an http $ref is refused without any request being made', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":"object"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const dir = await mkdtemp(path.join(tmpdir(), 'ev-ref-'));
+    try {
+      const remote = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const text = (await readFile(path.join(FIXTURES, 'remote-ref.yaml.tmpl'), 'utf8')).replace('REMOTE', remote);
+      await writeFile(path.join(dir, 'doc.yaml'), text);
+      const f = await createConformanceChecker().check({ ...input('doc.yaml'), specAbsPath: path.join(dir, 'spec.md') });
+      expect(f[0]).toMatchObject({ aspect: 'operation' });
+      expect(f[0]!.actual).toMatch(/could not be read/);
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
