@@ -1,6 +1,8 @@
 import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { LineIndex } from '../source/span.js';
 import { OWNED_KEYS, type SpecStatus } from './model.js';
+import { fastLoadYaml } from './yaml-fast.js';
 
 /**
  * Byte-preserving edits of the keys a run owns. Only the value of an owned
@@ -27,7 +29,17 @@ interface Located {
   values: Map<OwnedKey, { start: number; end: number; type?: string; source: string; value: unknown; lineStart: number; lineEnd: number }>;
 }
 
+// Write-back asks for the values and then the edit of the same text: read it once.
+let last: { text: string; result: Located | Diagnostic } | undefined;
+
 function locate(text: string): Located | Diagnostic {
+  if (last?.text === text) return last.result;
+  const result = locateUncached(text);
+  last = { text, result };
+  return result;
+}
+
+function locateUncached(text: string): Located | Diagnostic {
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
   const open = /^---[ \t]*(\r?\n)/.exec(text.slice(bom));
   if (!open) return diag('error', 'write-back-no-front-matter', 'the file has no front-matter to update', { hint: 'start the file with a --- line' });
@@ -43,6 +55,8 @@ function locate(text: string): Located | Diagnostic {
   }
   if (closeStart === -1) return diag('error', 'write-back-no-front-matter', 'the front-matter has no closing --- line', { hint: 'add a --- line after the front-matter' });
   const yamlText = text.slice(yamlStart, closeStart);
+  const fast = locateFast(text, yamlStart, yamlText);
+  if (fast) return { yamlStart, closeStart, eol, values: fast };
   const doc = parseDocument(yamlText, { uniqueKeys: true, keepSourceTokens: false });
   if (doc.errors.length) return diag('error', 'write-back-unsupported', 'the front-matter YAML does not parse; nothing was written', { hint: 'run endpoint-verify lint on the file' });
   const values: Located['values'] = new Map();
@@ -133,4 +147,51 @@ export function maskOwnedValues(text: string): string {
   let out = text;
   for (const at of [...loc.values.values()].sort((a, b) => b.lineStart - a.lineStart)) out = out.slice(0, at.lineStart) + out.slice(at.lineEnd);
   return out;
+}
+
+/**
+ * The same answer without building a YAML document, for front-matter in the
+ * plain subset the fast reader accepts (which guarantees every top-level value
+ * is on its key's line). Anything else returns undefined: the full path decides.
+ */
+function locateFast(text: string, yamlStart: number, yamlText: string): Located['values'] | undefined {
+  const loaded = fastLoadYaml(yamlText, { file: '', index: new LineIndex(yamlText), base: 0, diagnostics: [] });
+  if (!loaded || typeof loaded.value !== 'object' || loaded.value === null || Array.isArray(loaded.value)) return undefined;
+  const data = loaded.value as Record<string, unknown>;
+  const values: Located['values'] = new Map();
+  for (const key of OWNED_KEYS) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = data[key];
+    if (typeof value === 'object' && value !== null) return undefined;
+    const m = new RegExp(`^${key}:`, 'm').exec(yamlText);
+    if (!m) return undefined;
+    const lineStart = yamlStart + m.index;
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl === -1 ? text.length : nl + 1;
+    const line = text.slice(lineStart, nl === -1 ? text.length : nl).replace(/\r$/, '');
+    let c = key.length + 1;
+    while (line[c] === ' ') c++;
+    const rest = line.slice(c);
+    let source: string;
+    let type: string | undefined;
+    if (rest === '' || rest.startsWith('#')) {
+      // "key:" alone: the value position is right after the colon, as the yaml package reports it.
+      c = key.length + 1;
+      source = '';
+    } else if (rest[0] === '"' || rest[0] === "'") {
+      let close = rest.indexOf(rest[0], 1);
+      // '' inside a single-quoted value is an escaped quote, not the end.
+      while (rest[0] === "'" && close !== -1 && rest[close + 1] === "'") close = rest.indexOf("'", close + 2);
+      if (close === -1) return undefined;
+      source = rest.slice(0, close + 1);
+      type = rest[0] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+    } else {
+      const hash = rest.indexOf(' #');
+      source = (hash === -1 ? rest : rest.slice(0, hash)).trimEnd();
+      type = 'PLAIN';
+    }
+    const start = lineStart + c;
+    values.set(key, { start, end: start + source.length, ...(type ? { type } : {}), source, value, lineStart, lineEnd });
+  }
+  return values;
 }

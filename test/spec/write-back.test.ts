@@ -202,3 +202,18 @@ describe('writeBack', () => {
     expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+describe('editFrontMatter on owned values in every style', () => {
+  it.each([
+    ["status: 'it''s'", "status: 'verified'"],
+    ['status: "draft" # c', 'status: "verified" # c'],
+    ['status: draft', 'status: verified'],
+    ['status: # c', 'status: verified # c'],
+    ['status:', 'status: verified'],
+    ['status: ~', 'status: verified'],
+  ])('%s', (before, after) => {
+    const text = `---\nendpoint: GET /x\n${before}\n---\n`;
+    const out = editFrontMatter(text, { status: 'verified' });
+    expect('text' in out && out.text).toBe(`---\nendpoint: GET /x\n${after}\n---\n`);
+  });
+});
