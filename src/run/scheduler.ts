@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { Environment } from '../config/types.js';
 import type { LoadedSpec } from '../spec/parse.js';
@@ -68,6 +69,9 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   const started = now();
   const startMs = Date.now();
   const emit = (e: RunEvent): void => opts.onEvent?.(e);
+  // Every request in flight listens on the run's signal: at --concurrency 16 that is more than
+  // Node's default of 10 listeners, which is by design here, not a leak.
+  if (opts.signal) setMaxListeners(0, opts.signal);
 
   const redact = deps.createRedactor([]);
   seedSecrets(redact, deps, opts);
