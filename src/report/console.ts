@@ -65,6 +65,7 @@ export class ConsoleReporter implements Reporter {
       this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
       for (const spec of bad) this.#printFailure(spec);
     }
+    if (!this.#o.quiet) this.#printTokenMatrix(result);
     if (!this.#o.quiet) this.#printFindings(result);
     this.#printWriteBacks(result);
     this.#line('');
@@ -80,8 +81,23 @@ export class ConsoleReporter implements Reporter {
     this.#println(`${head} ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}  ${formatDuration(spec.durationMs)}${via}${token}${why}`);
     if (!this.#o.verbose) return;
     for (const g of spec.gatewayAttempts ?? []) this.#println(`    ${g.gateway} gateway: ${g.verdict}${g.reason ? ` (${oneLine(g.reason)})` : ''}`);
-    for (const t of spec.tokenMatrix ?? []) this.#println(`    token ${oneLine(t.tokenType)}: ${t.verdict}${t.reason ? ` (${oneLine(t.reason)})` : ''}`);
     for (const step of spec.steps) this.#println(`    ${this.#stepLine(step)}`);
+  }
+
+  /** --token-matrix: one row per token type the spec lists, for every spec that ran with it. */
+  #printTokenMatrix(result: RunResult): void {
+    const specs = result.specs.filter((s) => (s.tokenMatrix?.length ?? 0) > 0);
+    if (specs.length === 0) return;
+    this.#line('');
+    this.#line(this.#c('bold', 'Token matrix:'));
+    const width = Math.max(...specs.flatMap((s) => s.tokenMatrix!.map((t) => t.tokenType.length)));
+    for (const spec of specs) {
+      this.#line(`  ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}`);
+      for (const t of spec.tokenMatrix!) {
+        const verdict = t.verdict === 'unavailable' ? this.#c('gray', 'unavailable') : this.#c(VERDICT_STYLE[t.verdict], t.verdict);
+        this.#line(`    ${oneLine(t.tokenType).padEnd(width)}  ${verdict}${t.reason ? `  ${oneLine(t.reason)}` : ''}`);
+      }
+    }
   }
 
   #stepLine(step: StepResult): string {

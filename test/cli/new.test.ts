@@ -61,3 +61,21 @@ describe('endpoint-verify new', () => {
     expect(r.stdout).toMatch(/\| Status code \| responses: 200 \| returned 422 \|/);
   });
 });
+
+describe('--token-matrix', () => {
+  it('runs the chain once per listed, configured token type and prints a type-by-type table', async () => {
+    const file = path.join(work.dir, 'specs/platform/get-client-conversations.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('tokens: [staff]', 'tokens: [staff, app, unknown_type]'));
+    const r = await runCli(['verify', 'specs/platform/get-client-conversations.md', '--token-matrix', '--no-write', '--reporter', 'console', '--reporter', 'json:tm.json'], { cwd: work.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Token matrix:/);
+    expect(r.stdout).toMatch(/staff\s+verified/);
+    expect(r.stdout).toMatch(/app\s+failing\s+get_conversations failed: status 422/);
+    const report = JSON.parse(await readFile(path.join(work.dir, 'tm.json'), 'utf8')) as { specs: { tokenMatrix: { tokenType: string; verdict: string }[] }[] };
+    expect(report.specs[0]!.tokenMatrix.map((t) => [t.tokenType, t.verdict])).toEqual([
+      ['staff', 'verified'],
+      ['app', 'failing'],
+      ['unknown_type', 'unavailable'],
+    ]);
+  });
+});
