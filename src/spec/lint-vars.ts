@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { LintContext } from './lint.js';
@@ -69,7 +70,12 @@ export function lintVariables(doc: SpecDocument, ctx: LintContext): Diagnostic[]
         );
       }
     }
-    if (typeof s.step.use === 'string') afterUse ??= s.step.use;
+    if (typeof s.step.use === 'string') {
+      const exported = ctx.exportsOf?.(path.resolve(ctx.specDir, s.step.use));
+      // A target that can be read says exactly what it provides; otherwise anything may come from it.
+      if (exported) for (const name of exported) definedBy.set(name, s.step.id);
+      else afterUse ??= s.step.use;
+    }
     for (const name of Object.keys(s.step.extract ?? {})) definedBy.set(name, s.step.id);
   }
   return out;

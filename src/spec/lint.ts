@@ -14,6 +14,11 @@ export interface LintContext {
   fileExists(absPath: string): boolean;
   /** Folder of the spec file; `swagger:` and `use:` are relative to it. */
   specDir: string;
+  /**
+   * Variables a `use:` target exports (everything its chain extracts, itself and through its
+   * own uses), when it can be read; undefined when it cannot.
+   */
+  exportsOf?(absPath: string): ReadonlySet<string> | undefined;
 }
 
 /** Checks beyond the file's shape: names, references, JSONPaths, and that the spec tests its endpoint. */
