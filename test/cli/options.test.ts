@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -174,6 +175,37 @@ describe('selection', () => {
     const xml = await readFile(path.join(work.dir, 'merged.xml'), 'utf8');
     expect(xml.match(/<testcase\b/g)).toHaveLength(all.specs.length);
     expect(xml.match(/<failure\b/g)).toHaveLength(all.summary.failing ?? 0);
+  });
+});
+
+describe('more selection', () => {
+  it('--stale picks never-verified and old verdicts, not fresh ones', async () => {
+    const fresh = spec({ endpoint: 'GET /items', tags: ['fresh'], path: '/items' }).replace('status: draft', `status: verified\nverifiedAt: ${new Date().toISOString()}`);
+    await write('specs/fresh.md', fresh);
+    const old = spec({ endpoint: 'GET /items', tags: ['fresh'], path: '/items' }).replace('status: draft', 'status: verified\nverifiedAt: 2020-01-01T00:00:00Z');
+    await write('specs/old.md', old);
+    const r = await runCli(['verify', '--tags', 'fresh', '--stale', '7d', '--no-write', '--reporter', 'json:stale.json'], { cwd: work.dir, env: env() });
+    expect(r.code).toBe(0);
+    expect((await readJson<{ specs: { file: string }[] }>(path.join(work.dir, 'stale.json'))).specs.map((s) => s.file)).toEqual(['specs/old.md']);
+  });
+
+  it('--changed-since picks only specs changed since a git ref; --quiet and --verbose change the detail', async () => {
+    const git = (...args: string[]): void => void execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: work.dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'specs');
+    await write('specs/list-items.md', `${await readFile(path.join(work.dir, 'specs/list-items.md'), 'utf8')}\nA note.\n`);
+    const r = await runCli(['verify', '--changed-since', 'HEAD', '--no-write', '--verbose'], { cwd: work.dir, env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/specs\/list-items\.md/);
+    expect(r.stdout).not.toMatch(/specs\/broken\.md/);
+    expect(r.stdout).toMatch(/test call\s+GET http:\/\/127\.0\.0\.1:\d+\/items\s+200/);
+    const q = await runCli(['verify', 'specs/list-items.md', '--no-write', '--quiet'], { cwd: work.dir, env: env() });
+    expect(q.stdout.trim().split('\n')).toHaveLength(1);
+    expect(q.stdout).toMatch(/1 verified/);
+    const bad = await runCli(['verify', '--changed-since', 'no-such-ref'], { cwd: work.dir, env: env() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
