@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatAge } from '../select/duration.js';
 import { staleness } from '../select/filters.js';
@@ -47,12 +46,12 @@ export async function runStatus(paths: string[], flags: StatusFlags, io: CliIo):
   for (const spec of flags.reporter ?? []) {
     const m = /^html:(.+)$/.exec(spec);
     if (!m?.[1]) throw new UsageError(`status --reporter takes html:<file>, got "${spec}"`);
-    const { renderFreshnessHtml } = await import('../report/html.js');
+    const [{ renderFreshnessHtml }, { writeReportFile }] = await Promise.all([import('../report/html.js'), import('../report/write-file.js')]);
     const html = renderFreshnessHtml(
       rows.map((r) => ({ file: r.file, endpoint: r.endpoint, status: r.status, ...(r.domain ? { domain: r.domain } : {}), ...(r.verifiedAt ? { verifiedAt: r.verifiedAt } : {}) })),
       { now },
     );
-    await writeFile(path.resolve(io.cwd, m[1]), html);
+    await writeReportFile(path.resolve(io.cwd, m[1]), html);
   }
 
   if (flags.format === 'json') io.stdout.write(`${JSON.stringify({ generatedAt: now.toISOString(), specs: rows }, null, 2)}\n`);

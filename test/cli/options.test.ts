@@ -281,6 +281,27 @@ describe('other commands', () => {
     expect(hits.length).toBe(before);
   });
 
+  it('status --reporter html writes the freshness dashboard; --check fails on stale or failing specs', async () => {
+    const r = await runCli(['status', '--reporter', 'html:fresh/freshness.html'], { cwd: work.dir });
+    expect(r.code).toBe(0);
+    const html = await readFile(path.join(work.dir, 'fresh/freshness.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    expect(html).toMatch(/never/i);
+    expect(html).not.toMatch(/<script[^>]+src=|https?:\/\//);
+    const check = await runCli(['status', '--check'], { cwd: work.dir });
+    expect(check.code).toBe(1);
+  });
+
+  it('report merge writes the HTML report from JSON shards', async () => {
+    await runCli(['verify', '--no-write', '--shard', '1/2', '--reporter', 'json:m1.json'], { cwd: work.dir, env: env() });
+    await runCli(['verify', '--no-write', '--shard', '2/2', '--reporter', 'json:m2.json'], { cwd: work.dir, env: env() });
+    const m = await runCli(['report', 'merge', 'm1.json', 'm2.json', '--reporter', 'html:merged.html'], { cwd: work.dir });
+    expect(m.code).toBe(1);
+    const html = await readFile(path.join(work.dir, 'merged.html'), 'utf8');
+    expect(html).toContain('specs/broken.md');
+    expect(html).not.toContain(TOKEN);
+  });
+
   it('schema prints the spec JSON Schema', async () => {
     const r = await runCli(['schema'], { cwd: work.dir });
     expect(r.code).toBe(0);
