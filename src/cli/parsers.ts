@@ -10,6 +10,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A TCP port; 0 asks the system for a free one. */
+export function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 (any free port) to 65535.');
+  return n;
+}
+
 export function duration(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 500ms, 30s, 5m, 12h or 7d.');

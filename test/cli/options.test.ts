@@ -302,6 +302,25 @@ describe('other commands', () => {
     expect(html).not.toContain(TOKEN);
   });
 
+  it('sandbox serves the seed APIs on the port it prints, until stopped', async () => {
+    let status = 0;
+    const r = await runCli(['sandbox', '--port', '0', '--print-env'], {
+      cwd: work.dir,
+      onSpawn: (kill, out) => {
+        const t = setInterval(() => {
+          const url = /VERIFY_SANDBOX_URL='([^']+)'/.exec(out())?.[1];
+          if (!url) return;
+          clearInterval(t);
+          void fetch(`${url}/whatsapp/api/conversations`)
+            .then((res) => (status = res.status))
+            .finally(() => kill('SIGTERM'));
+        }, 20);
+      },
+    });
+    expect(status).toBe(200);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('schema prints the spec JSON Schema', async () => {
     const r = await runCli(['schema'], { cwd: work.dir });
     expect(r.code).toBe(0);

@@ -18,7 +18,7 @@ export function registerMisc(program: Command, io: CliIo, setExit: (code: number
   program
     .command('sandbox')
     .description('start the built-in sandbox API alone (Ctrl-C to stop)')
-    .option('--port <n>', 'port to listen on (default: a free one)', p.positiveInt)
+    .option('--port <n>', 'port to listen on (default or 0: a free one)', p.port)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--latency <duration>', 'added latency per request', p.duration)
     .option('--error-rate <ratio>', 'share of requests answered 500 (0..1)', p.ratio)
