@@ -1,31 +1,51 @@
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { FrontMatter } from '../spec/model.js';
-import type { ApiConfig, Environment } from './types.js';
+import type { ApiConfig, Environment, UnavailableApi } from './types.js';
+
+function contains(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** The reason an unusable API cannot serve this spec, as an error. */
+function unusable(u: UnavailableApi): Diagnostic {
+  return { ...u.reason, severity: 'error' };
+}
 
 /**
  * Which API a spec runs against: the front-matter `api:` key, else the API
- * whose `specs` folder holds the file (deepest wins), else the only API.
+ * whose `specs` folder holds the file (the deepest folder wins), else the only
+ * API when the config names exactly one. Anything else is a `config-api`
+ * diagnostic that lists the APIs and how to map the file.
  */
 export function apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic {
-  const names = environment.apis.map((a) => a.name);
-  if (typeof frontMatter.api === 'string') {
-    const found = environment.apis.find((a) => a.name === frontMatter.api);
-    if (found) return found;
-    return diag('error', 'config-api', `the spec names api "${frontMatter.api}", which environment "${environment.name}" does not define`, {
-      hint: `use one of: ${names.join(', ') || '(none)'}`,
+  const unavailable = environment.unavailable ?? [];
+  const all: (ApiConfig | UnavailableApi)[] = [...environment.apis, ...unavailable];
+  const names = all.map((a) => a.name);
+  const pick = (a: ApiConfig | UnavailableApi): ApiConfig | Diagnostic => ('reason' in a ? unusable(a) : a);
+
+  if (typeof frontMatter.api === 'string' && frontMatter.api !== '') {
+    const wanted = frontMatter.api;
+    const found = all.find((a) => a.name === wanted) ?? all.find((a) => a.name.toLowerCase() === wanted.toLowerCase());
+    if (found) return pick(found);
+    const close = didYouMean(wanted, names);
+    return diag('error', 'config-api', `the spec names api "${wanted}", which environment "${environment.name}" does not define`, {
+      hint: `${close ? `did you mean "${close}"? ` : ''}APIs: ${names.join(', ') || '(none)'}`,
     });
   }
-  let best: ApiConfig | undefined;
-  for (const api of environment.apis) {
-    if (!api.specsDir) continue;
-    const rel = path.relative(api.specsDir, absFile);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    if (!best || (best.specsDir?.length ?? 0) < api.specsDir.length) best = api;
+
+  let best: ApiConfig | UnavailableApi | undefined;
+  for (const api of all) {
+    if (!api.specsDir || !contains(api.specsDir, absFile)) continue;
+    if (!best?.specsDir || best.specsDir.length < api.specsDir.length) best = api;
   }
-  if (best) return best;
-  if (environment.apis.length === 1) return environment.apis[0]!;
-  return diag('error', 'config-api', `no API of environment "${environment.name}" covers this file`, {
-    hint: `add "api: <name>" to its front-matter, or a "specs:" folder to one of the APIs (${names.join(', ')}) in verify.config.yaml`,
+  if (best) return pick(best);
+  if (all.length === 1) return pick(all[0]!);
+
+  const listed = all.map((a) => (a.specsDir ? `${a.name} (${a.specsDir})` : a.name)).join(', ');
+  return diag('error', 'config-api', `no API of environment "${environment.name}" covers ${absFile}`, {
+    hint: `add "api: <name>" to the spec's front-matter, or move it under an API's "specs:" folder in verify.config.yaml. APIs: ${listed || '(none)'}`,
   });
 }

@@ -7,12 +7,14 @@ export const DEFAULT_CONFIG_YAML = `default: sandbox
 apis:
   platform:
     specs: specs/platform
+    auth: { header: Authorization, scheme: Bearer }
   conversations:
     specs: specs/conversations-v2
   whatsapp:
     specs: specs/whatsapp
   agentclara:
     specs: specs/agentclara
+    auth: { header: Authorization, scheme: Bearer }
 environments:
   sandbox:
     sandbox: true

@@ -1,91 +1,212 @@
 import path from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Span } from '../source/span.js';
+import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
 import { expandVars } from './expand.js';
-import type { ApiData, RawConfig } from './load.js';
-import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource } from './types.js';
+import type { RawConfig } from './load.js';
+import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi } from './types.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
 
+type Env = Record<string, string | undefined>;
+
 /** VERIFY_BASE_URL, VERIFY_FALLBACK_URL and VERIFY_VAR_<name> as overrides for every spec. */
-export function overridesFromEnv(env: Record<string, string | undefined>): ConfigOverrides {
+export function overridesFromEnv(env: Env): ConfigOverrides {
   const out: ConfigOverrides = {};
   if (env.VERIFY_BASE_URL) out.baseUrl = env.VERIFY_BASE_URL;
   if (env.VERIFY_FALLBACK_URL) out.fallbackUrl = env.VERIFY_FALLBACK_URL;
   const vars: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (k.startsWith('VERIFY_VAR_') && v !== undefined) vars[k.slice('VERIFY_VAR_'.length)] = v;
+  for (const [k, v] of Object.entries(env)) {
+    if (k.startsWith('VERIFY_VAR_') && k.length > 'VERIFY_VAR_'.length && v !== undefined) vars[k.slice('VERIFY_VAR_'.length)] = v;
+  }
   if (Object.keys(vars).length) out.vars = vars;
   return out;
 }
 
-function stringVars(v: Record<string, string | number | boolean> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v ?? {})) out[k] = String(x);
-  return out;
+/** "verify.config.yaml:12" for messages that are shown without their span. */
+function where(span: Span | undefined): string {
+  return span ? ` (${span.file}:${span.line})` : '';
 }
 
-/**
- * The picked environment with ${VAR}s expanded, API settings merged over the
- * shared ones, and the command-line overrides applied.
- */
-export function resolveEnvironment(
-  raw: RawConfig,
-  opts: { env: Record<string, string | undefined>; overrides: ConfigOverrides },
-): { environment?: Environment; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const envData = raw.data.environments?.[raw.envName];
-  if (!envData) return { diagnostics: [diag('error', 'config-env', `no environment named "${raw.envName}"`)] };
-  const expand = (value: string, parts: (string | number)[], what: string): string => {
-    const r = expandVars(value, opts.env);
+/** The URL for a message: credentials and query strings (often keys) are never echoed. */
+function shown(url: string): string {
+  return url.replace(/\/\/[^/@?#]*@/, '//***@').replace(/[?#].*$/s, '?…');
+}
+
+/** An http(s) URL usable as a prefix for step paths; undefined when fine. */
+export function urlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'is not an http(s) URL';
+  // Credentials in a gateway URL would be printed with every step's URL.
+  if (u.username || u.password) return 'must not contain credentials (configure a token instead)';
+  if (u.search || u.hash) return 'must not have a query or fragment (step paths are appended to it)';
+  return undefined;
+}
+
+class Expander {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    private readonly raw: RawConfig,
+    private readonly env: Env,
+  ) {}
+
+  /** ${NAME} in one value; each unset name is an error naming it and its line. */
+  value(value: string, parts: KeyPath, flagHint?: string): string {
+    const r = expandVars(value, this.env);
+    const span = this.raw.spanOf(parts);
     for (const name of r.missing) {
-      diagnostics.push(
-        diag('error', 'config-unset-var', `${what} uses \${${name}}, which is not set`, {
-          ...(raw.spanOf(parts) ? { span: raw.spanOf(parts)! } : {}),
-          hint: `export ${name}=… (or put it in .env)${what.includes('Url') ? ', or pass --base-url' : ''}`,
+      this.diagnostics.push(
+        diag('error', 'config-unset-var', `${parts.join('.')} uses \${${name}}, which is not set${where(span)}`, {
+          span,
+          hint: `export ${name}=… (or put it in .env)${flagHint ? `, or use ${flagHint}` : ''}; \${${name}:-value} gives a default`,
         }),
       );
     }
     return r.value;
-  };
-
-  const names = new Set([...Object.keys(raw.data.apis ?? {}), ...Object.keys(envData.apis ?? {})]);
-  const apis: ApiConfig[] = [];
-  for (const name of names) {
-    const shared: ApiData = raw.data.apis?.[name] ?? {};
-    const own: ApiData = envData.apis?.[name] ?? {};
-    const where = (key: string): (string | number)[] => (own[key as keyof ApiData] !== undefined ? ['environments', raw.envName, 'apis', name, key] : ['apis', name, key]);
-    const baseRaw = opts.overrides.baseUrl ?? own.baseUrl ?? shared.baseUrl;
-    if (baseRaw === undefined) {
-      // An API this environment does not configure is simply not available in it.
-      if (envData.apis?.[name] === undefined) continue;
-      diagnostics.push(diag('error', 'config-no-base-url', `API "${name}" has no baseUrl in environment "${raw.envName}"`, { hint: 'add baseUrl, or pass --base-url' }));
-      continue;
-    }
-    const baseUrl = opts.overrides.baseUrl ?? expand(baseRaw, where('baseUrl'), `apis.${name}.baseUrl`);
-    const fbRaw = opts.overrides.fallbackUrl ?? own.fallbackUrl ?? shared.fallbackUrl;
-    const fallbackUrl = fbRaw === undefined ? undefined : opts.overrides.fallbackUrl ?? expand(fbRaw, where('fallbackUrl'), `apis.${name}.fallbackUrl`);
-    for (const [key, url] of [['baseUrl', baseUrl], ['fallbackUrl', fallbackUrl]] as const) {
-      if (url === undefined || diagnostics.length) continue;
-      if (!/^https?:\/\/[^/\s]+/i.test(url)) {
-        diagnostics.push(diag('error', 'config-bad-url', `apis.${name}.${key} is not an http(s) URL: "${url}"`, { ...(raw.spanOf(where(key)) ? { span: raw.spanOf(where(key))! } : {}), hint: 'write it as https://host/prefix' }));
-      }
-    }
-    const auth: AuthConfig = { ...DEFAULT_AUTH, ...shared.auth, ...own.auth };
-    const tokens: Record<string, TokenSource> = {};
-    for (const [t, src] of Object.entries({ ...shared.tokens, ...own.tokens })) {
-      tokens[t.toLowerCase()] = { ...(src.env ? { env: src.env } : {}), ...(src.auth ? { auth: { ...auth, ...src.auth } } : {}) };
-    }
-    const specs = own.specs ?? shared.specs;
-    apis.push({
-      name,
-      baseUrl: baseUrl.replace(/\/+$/, ''),
-      ...(fallbackUrl ? { fallbackUrl: fallbackUrl.replace(/\/+$/, '') } : {}),
-      auth,
-      tokens,
-      vars: { ...stringVars(shared.vars), ...stringVars(own.vars), ...(opts.overrides.vars ?? {}) },
-      ...(specs ? { specsDir: path.resolve(raw.rootDir, specs) } : {}),
-    });
   }
-  if (diagnostics.length) return { diagnostics };
-  const vars = { ...stringVars(raw.data.vars), ...stringVars(envData.vars), ...(opts.overrides.vars ?? {}) };
-  return { environment: { name: raw.envName, sandbox: envData.sandbox === true, apis, vars }, diagnostics };
+
+  vars(vars: Record<string, Scalar> | null | undefined, parts: KeyPath): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(vars ?? {})) out[k] = typeof v === 'string' ? this.value(v, [...parts, k]) : String(v);
+    return out;
+  }
+}
+
+function tokenSource(src: TokenData | undefined): { env?: string; auth?: AuthData } {
+  if (typeof src === 'string') return { env: src };
+  return src ?? {};
+}
+
+/** Token types merged by lower-cased name: the environment's entry over the shared one. */
+function mergeTokens(auth: AuthConfig, ...layers: (Record<string, TokenData> | null | undefined)[]): Record<string, TokenSource> {
+  const merged: Record<string, { env?: string; auth?: AuthData }> = {};
+  for (const layer of layers) {
+    for (const [type, src] of Object.entries(layer ?? {})) {
+      const key = type.toLowerCase();
+      const prev = merged[key] ?? {};
+      const next = tokenSource(src);
+      const env = next.env ?? prev.env;
+      const ownAuth = prev.auth || next.auth ? { ...prev.auth, ...next.auth } : undefined;
+      merged[key] = { ...(env ? { env } : {}), ...(ownAuth ? { auth: ownAuth } : {}) };
+    }
+  }
+  const out: Record<string, TokenSource> = {};
+  for (const [type, src] of Object.entries(merged)) {
+    out[type] = { ...(src.env ? { env: src.env } : {}), ...(src.auth ? { auth: { ...auth, ...src.auth } } : {}) };
+  }
+  return out;
+}
+
+interface ApiInput {
+  name: string;
+  shared: ApiData;
+  own: ApiData;
+  ownDeclared: boolean;
+}
+
+/**
+ * One API of the picked environment, or the reason it cannot be used. A
+ * problem in one API does not sink the others: a staging run of the platform
+ * specs should not need every other API's gateway set.
+ */
+function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides: ConfigOverrides }): ApiConfig | UnavailableApi {
+  const { name, shared, own } = input;
+  const envName = raw.envName;
+  const keyPath = (key: keyof ApiData): KeyPath => (own[key] !== undefined ? ['environments', envName, 'apis', name, key] : ['apis', name, key]);
+  const x = new Expander(raw, opts.env);
+
+  const specsRaw = own.specs ?? shared.specs;
+  const specs = specsRaw === undefined ? undefined : x.value(specsRaw, keyPath('specs'));
+  const specsDir = specs ? path.resolve(raw.rootDir, specs) : undefined;
+  const unavailable = (reason: Diagnostic): UnavailableApi => ({ name, ...(specsDir ? { specsDir } : {}), reason });
+
+  let baseUrl = opts.overrides.baseUrl;
+  let fallbackUrl = opts.overrides.fallbackUrl;
+  if (baseUrl === undefined) {
+    const baseRaw = own.baseUrl ?? shared.baseUrl;
+    if (baseRaw === undefined) {
+      const at = input.ownDeclared ? ['environments', envName, 'apis', name] : ['apis', name];
+      const span = raw.spanOf(at, 'key');
+      return unavailable(
+        diag('error', 'config-no-base-url', `API "${name}" has no baseUrl in environment "${envName}"${where(span)}`, {
+          span,
+          hint: `add environments.${envName}.apis.${name}.baseUrl to the config, or use --base-url`,
+        }),
+      );
+    }
+    baseUrl = x.value(baseRaw, keyPath('baseUrl'), '--base-url');
+    // With its own fallback unset, an API keeps the configured one; --base-url alone drops it (it belonged to the replaced host).
+    const fbRaw = own.fallbackUrl ?? shared.fallbackUrl;
+    if (fallbackUrl === undefined && fbRaw !== undefined) fallbackUrl = x.value(fbRaw, keyPath('fallbackUrl'), '--fallback-url') || undefined;
+  }
+  const auth: AuthConfig = { ...DEFAULT_AUTH, ...shared.auth, ...own.auth };
+  const vars = { ...x.vars(shared.vars, ['apis', name, 'vars']), ...x.vars(own.vars, ['environments', envName, 'apis', name, 'vars']), ...opts.overrides.vars };
+  if (x.diagnostics.length) return unavailable(x.diagnostics[0]!);
+
+  for (const [key, url] of [['baseUrl', baseUrl], ['fallbackUrl', fallbackUrl]] as const) {
+    if (url === undefined) continue;
+    const problem = urlProblem(url);
+    if (!problem) continue;
+    const fromFlag = key === 'baseUrl' ? opts.overrides.baseUrl !== undefined : opts.overrides.fallbackUrl !== undefined;
+    if (fromFlag) continue; // reported once for the whole run by the caller
+    const span = raw.spanOf(keyPath(key));
+    return unavailable(
+      diag('error', 'config-bad-url', `apis.${name}.${key} ${problem}: "${shown(url)}"${where(span)}`, { span, hint: 'write it as https://host/prefix' }),
+    );
+  }
+  return {
+    name,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    ...(fallbackUrl ? { fallbackUrl: fallbackUrl.replace(/\/+$/, '') } : {}),
+    auth,
+    tokens: mergeTokens(auth, shared.tokens, own.tokens),
+    vars,
+    ...(specsDir ? { specsDir } : {}),
+  };
+}
+
+/**
+ * The picked environment with ${VAR}s expanded, API settings merged over the
+ * shared ones, and the command-line overrides applied. An API that cannot be
+ * used (no baseUrl, an unset variable) is listed in `unavailable` and reported
+ * as a warning here; a spec that needs it gets the error. When no API at all
+ * is usable, the errors are returned and there is no environment.
+ */
+export function resolveEnvironment(raw: RawConfig, opts: { env: Env; overrides: ConfigOverrides }): { environment?: Environment; diagnostics: Diagnostic[] } {
+  if (hasErrors(raw.diagnostics)) return { diagnostics: raw.diagnostics.filter((d) => d.severity === 'error') };
+  const envs = raw.data.environments ?? {};
+  if (!Object.hasOwn(envs, raw.envName)) {
+    return { diagnostics: [diag('error', 'config-env', `no environment named "${raw.envName}"`, { hint: `environments: ${Object.keys(envs).join(', ') || '(none)'}` })] };
+  }
+  const envData = envs[raw.envName] ?? {};
+  const fatal: Diagnostic[] = [];
+  for (const [flag, url] of [['--base-url (VERIFY_BASE_URL)', opts.overrides.baseUrl], ['--fallback-url (VERIFY_FALLBACK_URL)', opts.overrides.fallbackUrl]] as const) {
+    const problem = url === undefined ? undefined : urlProblem(url);
+    if (problem && url !== undefined) fatal.push(diag('error', 'config-bad-url', `${flag} ${problem}: "${shown(url)}"`, { hint: 'write it as https://host/prefix' }));
+  }
+  const x = new Expander(raw, opts.env);
+  const vars = { ...x.vars(raw.data.vars, ['vars']), ...x.vars(envData.vars, ['environments', raw.envName, 'vars']), ...opts.overrides.vars };
+  fatal.push(...x.diagnostics);
+  if (fatal.length) return { diagnostics: fatal };
+
+  const sharedApis = raw.data.apis ?? {};
+  const ownApis = envData.apis ?? {};
+  const apis: ApiConfig[] = [];
+  const unavailable: UnavailableApi[] = [];
+  for (const name of new Set([...Object.keys(sharedApis), ...Object.keys(ownApis)])) {
+    const r = resolveApi(raw, { name, shared: sharedApis[name] ?? {}, own: ownApis[name] ?? {}, ownDeclared: Object.hasOwn(ownApis, name) }, opts);
+    if ('reason' in r) unavailable.push(r);
+    else apis.push(r);
+  }
+  if (apis.length === 0) {
+    if (unavailable.length) return { diagnostics: unavailable.map((u) => u.reason) };
+    return { diagnostics: [diag('error', 'config-no-api', `environment "${raw.envName}" defines no APIs`, { hint: 'add apis.<name>.baseUrl to it (see docs/configuration.md)' })] };
+  }
+  const environment: Environment = { name: raw.envName, sandbox: envData.sandbox === true, apis, vars, ...(unavailable.length ? { unavailable } : {}) };
+  return { environment, diagnostics: unavailable.map((u) => ({ ...u.reason, severity: 'warning' as const })) };
 }

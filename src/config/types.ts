@@ -42,6 +42,17 @@ export interface Environment {
   apis: ApiConfig[];
   /** Variables for every API (API vars win over these; --var wins over both). */
   vars: Record<string, string>;
+  /**
+   * APIs the config names that this environment cannot use (no baseUrl, or an
+   * unset variable in their settings). A spec that maps to one gets `reason`.
+   */
+  unavailable?: UnavailableApi[];
+}
+
+export interface UnavailableApi {
+  name: string;
+  specsDir?: string;
+  reason: Diagnostic;
 }
 
 export interface ConfigOverrides {
