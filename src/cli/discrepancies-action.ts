@@ -1,29 +1,16 @@
 import { renderDiagnostic } from '../diagnostics/render.js';
-import type { Finding, SpecResult } from '../run/result.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import { loadSpecs, printDiagnostics } from './load-specs.js';
 import { prepareEnvironment } from './environment.js';
 import type { DiscrepancyFlags } from './commands/authoring.js';
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-const ASPECT: Record<Finding['aspect'], string> = {
-  status: 'Status code',
-  schema: 'Response body',
-  parameter: 'Query parameters',
-  'content-type': 'Content type',
-  operation: 'Operation',
-};
-
-/** The seed's "Swagger Discrepancies" table for one spec, ready to paste. */
-export function discrepancyTable(spec: SpecResult): string {
-  const rows = spec.findings.map((f) => {
-    const evidence = [f.pointer ? `at \`${f.pointer}\`` : '', f.evidence ? `\`${f.evidence}\`` : '', `step ${f.stepId}`].filter(Boolean).join(' ');
-    return `| ${cell(ASPECT[f.aspect])} | ${cell(f.documented)} | ${cell(f.actual)} | ${cell(evidence)} |`;
-  });
-  return [`### ${spec.endpoint} (${spec.file})`, '', '| Aspect | Swagger Says | Actual Behavior | Evidence |', '|--------|--------------|-----------------|----------|', ...rows, ''].join('\n');
-}
-
+/**
+ * `endpoint-verify discrepancies`: runs the specs that name a `swagger`
+ * document (writing nothing back), with conformance on, and prints per spec
+ * the seed's "Swagger Discrepancies" table. Exit 0, or 1 with `--check` when
+ * any discrepancy was found; 2 when nothing could run.
+ */
 export async function runDiscrepancies(paths: string[], flags: DiscrepancyFlags, io: CliIo): Promise<number> {
   const color = useColor(io.stderr, io.env);
   const loaded = await loadSpecs(paths, io.cwd);
@@ -39,7 +26,11 @@ export async function runDiscrepancies(paths: string[], flags: DiscrepancyFlags,
     return EXIT.usage;
   }
   try {
-    const [{ runSpecs }, { createConformanceChecker }] = await Promise.all([import('../run/scheduler.js'), import('../openapi/conformance.js')]);
+    const [{ runSpecs }, { createConformanceChecker }, { discrepancySection }] = await Promise.all([
+      import('../run/scheduler.js'),
+      import('../openapi/conformance.js'),
+      import('../openapi/discrepancies.js'),
+    ]);
     const result = await runSpecs({
       specs,
       environment: prepared.environment,
@@ -51,9 +42,12 @@ export async function runDiscrepancies(paths: string[], flags: DiscrepancyFlags,
       write: false,
     });
     const withFindings = result.specs.filter((s) => s.findings.length > 0);
-    io.stdout.write(`## Swagger Discrepancies\n\n`);
+    io.stdout.write('## Swagger Discrepancies\n\n');
     if (withFindings.length === 0) io.stdout.write('No discrepancies: every answer matched its OpenAPI document.\n');
-    for (const s of withFindings) io.stdout.write(`${discrepancyTable(s)}\n`);
+    for (const s of withFindings) io.stdout.write(`${discrepancySection(s)}\n`);
+    // Specs that could not run were not compared: say so, or "no discrepancies" would be read as clean.
+    const notRun = result.specs.filter((s) => s.verdict === 'blocked' || s.verdict === 'skipped');
+    if (notRun.length) io.stderr.write(`note: ${notRun.length} spec(s) did not run and were not compared: ${notRun.map((s) => s.file).join(', ')}\n`);
     return flags.check && withFindings.length > 0 ? EXIT.failed : EXIT.ok;
   } finally {
     await prepared.close();

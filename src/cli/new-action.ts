@@ -1,59 +1,59 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { parseSpec } from '../spec/parse.js';
 import { lintSpec } from '../spec/lint.js';
-import { existsSync } from 'node:fs';
+import { parseSpec } from '../spec/parse.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import type { NewFlags } from './commands/authoring.js';
 import type { VerifyFlags } from './commands/verify.js';
 
-function defaultOut(endpoint: string): string {
+/** `specs/<method>-<static path segments>.md` */
+export function defaultOutPath(endpoint: string): string {
   const [method = 'get', p = '/'] = endpoint.trim().split(/\s+/);
   const slug = p
     .split('/')
-    .filter((s) => s && !s.startsWith('{'))
+    .filter((s) => s && !s.includes('{'))
     .join('-')
-    .replace(/[^A-Za-z0-9-]+/g, '-');
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
   return path.join('specs', `${method.toLowerCase()}-${slug || 'root'}.md`);
 }
 
+/** The `new` command: scaffold, write (never over an existing file), lint, optionally verify once. */
 export async function runNew(endpoint: string, flags: NewFlags, io: CliIo): Promise<number> {
   const color = useColor(io.stderr, io.env);
-  const outAbs = path.resolve(io.cwd, flags.out ?? defaultOut(endpoint));
+  const outAbs = path.resolve(io.cwd, flags.out ?? defaultOutPath(endpoint));
+  const display = path.relative(io.cwd, outAbs).split(path.sep).join('/') || outAbs;
+  if (existsSync(outAbs)) return refuseOverwrite(io, display);
   const { scaffoldSpec } = await import('../openapi/scaffold.js');
-  const made = await scaffoldSpec({ endpoint, swaggerAbs: path.resolve(io.cwd, flags.swagger), outAbs, now: new Date() });
-  if (!made.text) {
-    for (const d of made.diagnostics) io.stderr.write(`${renderDiagnostic(d, { color })}\n`);
-    return EXIT.usage;
-  }
-  const display = path.relative(io.cwd, outAbs) || outAbs;
+  const made = await scaffoldSpec({ endpoint, swaggerAbs: path.resolve(io.cwd, flags.swagger), outAbs, now: new Date(), ...(flags.api ? { api: flags.api } : {}) });
+  for (const d of made.diagnostics) io.stderr.write(`${renderDiagnostic(d, { color })}\n`);
+  if (!made.text || hasErrors(made.diagnostics)) return EXIT.usage;
+
   await mkdir(path.dirname(outAbs), { recursive: true });
   try {
-    // 'wx': an existing spec is someone's work; never replace it.
+    // 'wx': a file that appeared since the check above is someone's work too.
     await writeFile(outAbs, made.text, { flag: 'wx' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      io.stderr.write(`error: ${display} already exists; nothing was written (choose another --out)\n`);
-      return EXIT.usage;
-    }
-    throw e;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return refuseOverwrite(io, display);
+    io.stderr.write(`error: cannot write ${display}: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
   const parsed = parseSpec(made.text, display);
   const findings = [...parsed.diagnostics, ...lintSpec(parsed.doc, { knownVars: new Set(), mayComeFromEnv: true, fileExists: existsSync, specDir: path.dirname(outAbs) })];
   for (const d of findings) io.stderr.write(`${renderDiagnostic(d, { source: made.text, color })}\n\n`);
-  io.stdout.write(`wrote ${display}\n`);
+  io.stdout.write(`wrote ${display} (status: draft)\n`);
   if (!flags.run) return EXIT.ok;
   const { runVerify } = await import('./verify-action.js');
-  const verifyFlags: VerifyFlags = {
-    concurrency: 1,
-    maxWait: 60_000,
-    timeout: 30_000,
-    fallback: 'spec',
-    write: true,
-    conformance: 'warn',
-    ...flags,
-  } as VerifyFlags;
+  const verifyFlags: VerifyFlags = { concurrency: 1, maxWait: 60_000, timeout: 30_000, fallback: 'spec', conformance: 'warn', ...flags, write: true };
   return runVerify([display], verifyFlags, io);
+}
+
+function refuseOverwrite(io: CliIo, display: string): number {
+  io.stderr.write(`error: ${display} already exists; nothing was written (choose another --out)\n`);
+  return EXIT.usage;
 }
