@@ -2,18 +2,24 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Expect, ValueAssertion } from '../spec/model.js';
 import { queryJsonPath } from '../spec/jsonpath.js';
 import type { ResponseView } from './extract.js';
+import { checkJsonSchema } from './json-schema.js';
 import type { AssertionResult } from './result.js';
 
-/** Every expectation of a step, each recorded with expected and actual values. */
-export async function checkExpect(expect: Expect | undefined, view: ResponseView, o: { durationMs: number; redact(v: unknown): unknown }): Promise<AssertionResult[]> {
-  const out: AssertionResult[] = [];
-  const status = view.response.status;
-  if (expect?.status === undefined) {
-    out.push({ kind: 'status', op: 'in', expected: '2xx', actual: status, passed: status >= 200 && status < 300 });
-  } else {
-    const list = Array.isArray(expect.status) ? expect.status : [expect.status];
-    out.push({ kind: 'status', op: 'in', expected: list, actual: status, passed: list.includes(status) });
-  }
+/**
+ * Every expectation of a step, each recorded with what was expected and what
+ * came back (redacted). The status assertion always comes first, so a caller
+ * can tell "wrong status" from "right status, wrong body".
+ */
+
+export interface ExpectOptions {
+  /** Time from request to last body byte. */
+  durationMs: number;
+  /** Redacts strings anywhere inside a value. */
+  redact(v: unknown): unknown;
+}
+
+export async function checkExpect(expect: Expect | undefined, view: ResponseView, o: ExpectOptions): Promise<AssertionResult[]> {
+  const out: AssertionResult[] = [checkStatus(expect?.status, view.response.status)];
   for (const [path, assertion] of Object.entries(expect?.body ?? {})) {
     const json = view.json();
     if (!json.ok) {
@@ -21,7 +27,9 @@ export async function checkExpect(expect: Expect | undefined, view: ResponseView
       continue;
     }
     const found = queryJsonPath(json.value, path);
-    out.push(...checkValue(assertion, { kind: 'body', target: path, found: found.length > 0, value: found.length > 1 ? found : found[0], redact: o.redact }));
+    // Several matches are compared as the list of all of them ("$.items[*].id").
+    const value = found.length > 1 ? found : found[0];
+    out.push(...checkValue(assertion, { kind: 'body', target: path, found: found.length > 0, value, redact: o.redact }));
   }
   for (const [name, want] of Object.entries(expect?.headers ?? {})) {
     const value = view.response.headers[name.toLowerCase()];
@@ -29,85 +37,120 @@ export async function checkExpect(expect: Expect | undefined, view: ResponseView
     out.push(...checkValue(assertion, { kind: 'header', target: name, found: value !== undefined, value, redact: o.redact }));
   }
   if (expect?.maxMs !== undefined) {
-    out.push({ kind: 'maxMs', op: '<=', expected: expect.maxMs, actual: Math.round(o.durationMs), passed: o.durationMs <= expect.maxMs });
+    const ms = Math.round(o.durationMs);
+    const passed = o.durationMs <= expect.maxMs;
+    out.push({ kind: 'maxMs', op: '<=', expected: expect.maxMs, actual: ms, passed, ...(passed ? {} : { message: `took ${ms} ms, more than ${expect.maxMs} ms` }) });
   }
-  if (expect?.schema) {
-    const json = view.json();
-    if (!json.ok) out.push({ kind: 'schema', op: 'valid', expected: 'a JSON body', actual: view.snippet(120), passed: false, message: json.message });
-    else out.push(await checkSchema(expect.schema, json.value, o.redact));
-  }
+  if (expect?.schema) out.push(await schemaAssertion(expect.schema, view, o.redact));
   return out;
 }
 
-function typeOf(v: unknown): string {
+function checkStatus(want: number | number[] | undefined, status: number): AssertionResult {
+  if (want === undefined) {
+    const passed = status >= 200 && status < 300;
+    return { kind: 'status', op: 'in', expected: '2xx', actual: status, passed, ...(passed ? {} : { message: `status ${status}, expected 2xx` }) };
+  }
+  const list = Array.isArray(want) ? want : [want];
+  const passed = list.includes(status);
+  return { kind: 'status', op: 'in', expected: list, actual: status, passed, ...(passed ? {} : { message: `status ${status}, expected ${list.join(' or ')}` }) };
+}
+
+/** JSON type names, with "integer" for whole numbers (an integer is also a "number"). */
+export function jsonTypeOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;
 }
 
-function checkValue(a: ValueAssertion, o: { kind: 'body' | 'header'; target: string; found: boolean; value: unknown; redact(v: unknown): unknown }): AssertionResult[] {
+interface Selected {
+  kind: 'body' | 'header';
+  target: string;
+  found: boolean;
+  value: unknown;
+  redact(v: unknown): unknown;
+}
+
+const OPS = ['equals', 'type', 'matches', 'length', 'contains', 'oneOf'] as const;
+
+function checkValue(a: ValueAssertion, s: Selected): AssertionResult[] {
   const out: AssertionResult[] = [];
-  const actual = o.redact(o.value);
-  const push = (op: string, expected: unknown, passed: boolean, message?: string): void => {
-    out.push({ kind: o.kind, target: o.target, op, expected, actual: o.found ? actual : undefined, passed, ...(message ? { message } : {}) });
+  const actual = s.found ? s.redact(s.value) : undefined;
+  const push = (op: string, expected: unknown, passed: boolean, message?: string, shown: unknown = actual): void => {
+    out.push({ kind: s.kind, target: s.target, op, expected, actual: shown, passed, ...(passed || !message ? {} : { message }) });
   };
-  if (a.exists !== undefined) push('exists', a.exists, o.found === a.exists, o.found === a.exists ? undefined : o.found ? 'present but expected absent' : 'not found');
-  const needs = Object.keys(a).some((k) => k !== 'exists');
-  if (!needs) return out;
-  if (!o.found) {
-    push(Object.keys(a).find((k) => k !== 'exists')!, Object.values(a).find((_, i) => Object.keys(a)[i] !== 'exists'), false, `${o.target} not found in the response`);
-    return out;
-  }
-  const v = o.value;
-  if (a.equals !== undefined) push('equals', a.equals, isDeepStrictEqual(v, a.equals));
-  if (a.type !== undefined) {
-    const t = typeOf(v);
-    push('type', a.type, t === a.type || (a.type === 'number' && t === 'integer'));
-  }
-  if (a.matches !== undefined) {
-    let ok = false;
-    try {
-      ok = new RegExp(a.matches).test(typeof v === 'string' ? v : JSON.stringify(v));
-    } catch {
-      ok = false;
+  const what = s.kind === 'header' ? `header ${s.target}` : s.target;
+
+  if (a.exists !== undefined) push('exists', a.exists, s.found === a.exists, s.found ? `${what} is present, expected absent` : `${what} not found`);
+  for (const op of OPS) {
+    const expected = a[op];
+    if (expected === undefined) continue;
+    if (!s.found) {
+      push(op, expected, false, `${what} not found`);
+      continue;
     }
-    push('matches', a.matches, ok);
+    const r = evaluate(op, expected, s.value);
+    push(op, expected, r.passed, `${what} ${r.message ?? `${op} ${short(expected)} failed`}: got ${short(actual)}`, r.actual === undefined ? actual : r.actual);
   }
-  if (a.length !== undefined) {
-    const len = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
-    const ok =
-      len !== undefined &&
-      (typeof a.length === 'number' ? len === a.length : (a.length.min === undefined || len >= a.length.min) && (a.length.max === undefined || len <= a.length.max));
-    out.push({ kind: o.kind, target: o.target, op: 'length', expected: a.length, actual: len ?? typeOf(v), passed: ok });
-  }
-  if (a.contains !== undefined) {
-    const ok = Array.isArray(v) ? v.some((x) => isDeepStrictEqual(x, a.contains)) : typeof v === 'string' && v.includes(String(a.contains));
-    push('contains', a.contains, ok);
-  }
-  if (a.oneOf !== undefined) push('oneOf', a.oneOf, a.oneOf.some((x) => isDeepStrictEqual(x, v)));
   return out;
 }
 
-type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
-const compiled = new Map<string, Validate>();
-
-async function checkSchema(schema: Record<string, unknown>, body: unknown, redact: (v: unknown) => unknown): Promise<AssertionResult> {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
-  try {
-    if (!validate) {
-      // Loaded only by steps that ask for a schema: most runs never pay for ajv.
-      const { Ajv } = await import('ajv');
-      validate = new Ajv({ strict: false, allErrors: false }).compile(schema) as Validate;
-      compiled.set(key, validate);
+function evaluate(op: (typeof OPS)[number], expected: unknown, v: unknown): { passed: boolean; message?: string; actual?: unknown } {
+  switch (op) {
+    case 'equals':
+      return { passed: isDeepStrictEqual(v, expected), message: `expected to equal ${short(expected)}` };
+    case 'type': {
+      const t = jsonTypeOf(v);
+      return { passed: t === expected || (expected === 'number' && t === 'integer'), message: `expected type ${String(expected)}, is ${t}` };
     }
-  } catch (e) {
-    return { kind: 'schema', op: 'valid', expected: 'a valid JSON Schema', actual: (e as Error).message, passed: false, message: 'the expect.schema does not compile' };
+    case 'matches': {
+      let re: RegExp;
+      try {
+        re = new RegExp(String(expected));
+      } catch {
+        return { passed: false, message: `regex ${String(expected)} does not compile` };
+      }
+      return { passed: re.test(typeof v === 'string' ? v : JSON.stringify(v)), message: `does not match ${String(expected)}` };
+    }
+    case 'length': {
+      const len = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
+      if (len === undefined) return { passed: false, message: `has no length (it is ${jsonTypeOf(v)})`, actual: jsonTypeOf(v) };
+      const b = expected as number | { min?: number; max?: number };
+      const passed = typeof b === 'number' ? len === b : (b.min === undefined || len >= b.min) && (b.max === undefined || len <= b.max);
+      return { passed, message: `length ${len}, expected ${typeof b === 'number' ? b : `${b.min ?? 0}..${b.max ?? '∞'}`}`, actual: len };
+    }
+    case 'contains': {
+      if (Array.isArray(v)) return { passed: v.some((x) => isDeepStrictEqual(x, expected)), message: `does not contain ${short(expected)}` };
+      if (typeof v === 'string') return { passed: v.includes(String(expected)), message: `does not contain ${short(expected)}` };
+      return { passed: false, message: `is ${jsonTypeOf(v)}, not a list or string` };
+    }
+    case 'oneOf':
+      return { passed: Array.isArray(expected) && expected.some((x) => isDeepStrictEqual(x, v)), message: `is not one of ${short(expected)}` };
   }
-  const ok = validate(body);
-  const err = validate.errors?.[0];
-  return ok
-    ? { kind: 'schema', op: 'valid', expected: 'matches schema', actual: 'valid', passed: true }
-    : { kind: 'schema', target: err?.instancePath || '/', op: 'valid', expected: 'matches schema', actual: redact(`${err?.instancePath || '/'} ${err?.message ?? 'invalid'}`), passed: false };
+}
+
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+async function schemaAssertion(schema: Record<string, unknown>, view: ResponseView, redact: (v: unknown) => unknown): Promise<AssertionResult> {
+  const json = view.json();
+  if (!json.ok) return { kind: 'schema', op: 'valid', expected: 'a JSON body', actual: view.snippet(120), passed: false, message: json.message };
+  const r = await checkJsonSchema(schema, json.value);
+  if (r.ok) return { kind: 'schema', op: 'valid', expected: 'matches the schema', actual: 'valid', passed: true };
+  if ('invalidSchema' in r) {
+    return { kind: 'schema', op: 'valid', expected: 'a valid JSON Schema', actual: r.invalidSchema, passed: false, message: `expect.schema is not a valid JSON Schema: ${r.invalidSchema}` };
+  }
+  const lines = r.errors.map((e) => `${e.pointer || '/'} ${e.message}`);
+  const first = r.errors[0];
+  return {
+    kind: 'schema',
+    target: first?.pointer || '/',
+    op: 'valid',
+    expected: 'matches the schema',
+    actual: redact(lines),
+    passed: false,
+    message: String(redact(`schema: ${lines.join('; ')}`)),
+  };
 }

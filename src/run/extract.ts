@@ -1,38 +1,61 @@
 import type { ExtractRule } from '../spec/model.js';
 import { queryJsonPath } from '../spec/jsonpath.js';
-import type { HttpResponse } from './chain-types.js';
+import type { HttpResponse, Redactor } from './chain-types.js';
+import { isSecretName, MASK } from './redact.js';
+import type { AssertionResult } from './result.js';
 
-/** The response as extraction and assertions see it: JSON parsed once, on demand. */
+export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** The response as extraction and assertions see it: JSON parsed once, on demand, everything shown redacted. */
 export class ResponseView {
-  #json: { ok: true; value: unknown } | { ok: false; message: string } | undefined;
+  #json: JsonBody | undefined;
   constructor(
     readonly response: HttpResponse,
     readonly redact: (s: string) => string,
   ) {}
 
-  json(): { ok: true; value: unknown } | { ok: false; message: string } {
+  /** The media type without parameters ("application/json"), or undefined. */
+  get contentType(): string | undefined {
+    const t = this.response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+    return t || undefined;
+  }
+
+  json(): JsonBody {
     if (this.#json) return this.#json;
-    const type = this.response.headers['content-type'] ?? '';
     const text = this.response.bodyText ?? '';
+    if (text.trim() === '') {
+      this.#json = { ok: false, message: `expected JSON, got an empty body${this.contentType ? ` (${this.contentType})` : ''}` };
+      return this.#json;
+    }
     try {
       this.#json = { ok: true, value: JSON.parse(text) };
     } catch {
-      const got = type ? type.split(';')[0]!.trim() : text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
-      this.#json = { ok: false, message: `expected JSON, got ${got}${text.trim() ? `: ${this.snippet(80)}` : ''}` };
+      const type = this.contentType;
+      // A JSON content type that does not parse is a different problem from an HTML error page.
+      const got = !type ? 'a body that is not JSON' : /[/+]json$/.test(type) ? `${type} that does not parse` : type;
+      this.#json = { ok: false, message: `expected JSON, got ${got}: ${this.snippet(80)}` };
     }
     return this.#json;
   }
 
+  /** Whitespace-collapsed, truncated, redacted body text. */
   snippet(max = 300): string {
     const text = (this.response.bodyText ?? '').replace(/\s+/g, ' ').trim();
-    return this.redact(text.length > max ? `${text.slice(0, max)}…` : text);
+    // Redact before truncating, so a secret cut in half at the edge is still caught.
+    const red = this.redact(text);
+    return red.length > max ? `${red.slice(0, max - 1)}…` : red;
   }
 }
 
 export type ExtractOutcome = { ok: true; value: unknown } | { ok: false; message: string };
 
+function normalize(rule: ExtractRule): Exclude<ExtractRule, string> {
+  return typeof rule === 'string' ? { from: 'body', path: rule } : rule;
+}
+
+/** One extraction rule applied to a response. Never throws. */
 export function extractValue(rule: ExtractRule, view: ResponseView): ExtractOutcome {
-  const r = typeof rule === 'string' ? { from: 'body' as const, path: rule } : rule;
+  const r = normalize(rule);
   let source: unknown;
   let described: string;
   if (r.from === 'status') {
@@ -41,30 +64,90 @@ export function extractValue(rule: ExtractRule, view: ResponseView): ExtractOutc
   } else if (r.from === 'header') {
     const name = (r.header ?? '').toLowerCase();
     source = view.response.headers[name];
-    described = `header ${r.header}`;
-    if (source === undefined) return { ok: false, message: `no ${r.header} header in the response` };
-  } else if (r.path) {
+    described = `header ${r.header ?? ''}`;
+    if (source === undefined) return { ok: false, message: `no ${r.header ?? ''} header in the response` };
+  } else if (r.path !== undefined) {
     const json = view.json();
     if (!json.ok) return json;
     const found = queryJsonPath(json.value, r.path);
-    if (found.length === 0 || found[0] === undefined) return { ok: false, message: `no match for ${r.path} in ${view.snippet(160) || 'an empty body'}` };
+    if (found.length === 0) return { ok: false, message: `no match for ${r.path} in ${view.snippet(160)}` };
     source = found[0];
     described = r.path;
   } else {
     source = view.response.bodyText ?? '';
     described = 'the body';
   }
-  if (r.regex) {
-    let re: RegExp;
-    try {
-      re = new RegExp(r.regex);
-    } catch {
-      return { ok: false, message: `the regex ${r.regex} does not compile` };
-    }
-    const m = re.exec(String(source));
-    const v = m?.[r.group ?? 1] ?? (r.group === undefined ? m?.[0] : undefined);
-    if (v === undefined) return { ok: false, message: `regex ${r.regex} did not match ${described}` };
-    return { ok: true, value: v };
+  if (r.regex === undefined) return { ok: true, value: source };
+  let re: RegExp;
+  try {
+    re = new RegExp(r.regex);
+  } catch {
+    return { ok: false, message: `the regex ${r.regex} does not compile` };
   }
-  return { ok: true, value: source };
+  const text = typeof source === 'string' ? source : JSON.stringify(source);
+  const m = re.exec(text);
+  if (!m) return { ok: false, message: `regex ${r.regex} did not match ${described}: ${view.redact(shorten(text, 120))}` };
+  const group = r.group ?? (m.length > 1 ? 1 : 0);
+  const v = m[group];
+  if (v === undefined) return { ok: false, message: `regex ${r.regex} matched ${described} but group ${group} captured nothing` };
+  return { ok: true, value: v };
+}
+
+function shorten(s: string, max: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+}
+
+export interface Extractions {
+  /** Values to add to the chain's variables, in rule order. */
+  vars: [string, unknown][];
+  /** What results show: redacted, `***` for secret-looking names. */
+  shown: Record<string, string>;
+  /** One `extract` assertion per rule. */
+  assertions: AssertionResult[];
+}
+
+/** Registers a secret value and, for an object, its string parts (they may be printed on their own). */
+function registerSecret(value: unknown, redact: Redactor): void {
+  if (value === null || value === undefined) return;
+  redact.add(show(value));
+  if (typeof value === 'object') for (const part of Object.values(value as object)) if (typeof part === 'string') redact.add(part);
+}
+
+/**
+ * Registers the values of secret-looking extractions before anything about
+ * the response (snippet, assertion values) is shown, whatever the status.
+ */
+export function registerSecretExtractions(rules: Record<string, ExtractRule> | undefined, view: ResponseView, redact: Redactor): void {
+  for (const [name, rule] of Object.entries(rules ?? {})) {
+    if (!isSecretName(name)) continue;
+    const x = extractValue(rule, view);
+    if (x.ok) registerSecret(x.value, redact);
+  }
+}
+
+/**
+ * Every `extract` rule of a step. A value whose name looks secret is
+ * registered with the redactor before anything can print it.
+ */
+export function runExtractions(rules: Record<string, ExtractRule> | undefined, view: ResponseView, redact: Redactor): Extractions {
+  const out: Extractions = { vars: [], shown: {}, assertions: [] };
+  for (const [name, rule] of Object.entries(rules ?? {})) {
+    const expected = typeof rule === 'string' ? rule : { ...rule };
+    const x = extractValue(rule, view);
+    if (!x.ok) {
+      out.assertions.push({ kind: 'extract', target: name, op: 'found', expected, actual: undefined, passed: false, message: redact(x.message) });
+      continue;
+    }
+    if (isSecretName(name)) registerSecret(x.value, redact);
+    const shown = isSecretName(name) ? MASK : redact(show(x.value));
+    out.vars.push([name, x.value]);
+    out.shown[name] = shown;
+    out.assertions.push({ kind: 'extract', target: name, op: 'found', expected, actual: shown, passed: true });
+  }
+  return out;
 }

@@ -1,282 +1,342 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiConfig, Environment } from '../../src/config/types.js';
-import { runSpecs } from '../../src/run/scheduler.js';
-import type { RunResult } from '../../src/run/result.js';
-import { readSpec } from '../../src/spec/parse.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runChain, type ChainContext, type ChainResult } from '../../src/run/chain.js';
+import type { ConformanceInput } from '../../src/openapi/types.js';
+import type { LoadedSpec } from '../../src/spec/parse.js';
+import type { StepResult } from '../../src/run/result.js';
+import { chainContext, loadSpec, specText, testApi, testEnvironment, TOKEN } from '../helpers/chain-harness.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-/**
- * The runner against real local servers: the seed's chain through both
- * gateways in each fallback mode, tokens, extraction, path encoding,
- * retries and rate limits, deadlines and size caps.
- */
+/** runChain against a real local server: verdicts, gateways, variables, tokens and secrets. */
 
-const TOKEN = 'tok-chain-5d1f0a9b7c';
-interface Hit {
-  method: string;
-  url: string;
-  auth?: string;
-}
-let server: Server;
-let other: Server;
-let base = '';
-let otherBase = '';
-const hits: Hit[] = [];
-const otherHits: Hit[] = [];
-const counters = new Map<string, number>();
-let dir: string;
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-}
-
-function handler(req: IncomingMessage, res: ServerResponse): void {
-  const url = req.url ?? '/';
-  hits.push({ method: req.method ?? '', url, ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
-  if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(res, 401, { error: 'no token' });
-  const [p, q = ''] = url.split('?');
-  const gw = p!.startsWith('/apigw') ? 'apigw' : 'api2';
-  const rest = p!.replace(/^\/(apigw|api2)/, '');
-  const count = (k: string): number => {
-    const n = (counters.get(k) ?? 0) + 1;
-    counters.set(k, n);
-    return n;
-  };
-  if (rest === '/platform/v1/clients') return json(res, 200, { data: { clients: new URLSearchParams(q).get('empty') ? [] : [{ id: 'cli_001' }] } });
-  if (/^\/platform\/v1\/clients\/[^/]+\/conversations$/.test(rest)) {
-    return gw === 'apigw' ? json(res, 422, { status: 'Error', error: 'Unauthorized' }) : json(res, 200, { data: { conversations: [] } });
-  }
-  if (rest === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
-  if (rest === '/flaky') return count('flaky') < 3 ? json(res, 503, { error: 'busy' }) : json(res, 200, { ok: true });
-  if (rest === '/reset') {
-    count(`reset-${req.method}`);
-    return void req.socket.destroy();
-  }
-  if (rest === '/limited') return count('limited') === 1 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, { ok: true });
-  if (rest === '/limited-long') return json(res, 429, { error: 'slow down' }, { 'retry-after': '3600' });
-  if (rest === '/drip') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.write('{"a":');
-    const t = setInterval(() => res.write(' '), 100);
-    res.on('close', () => clearInterval(t));
-    return;
-  }
-  if (rest === '/huge') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    const chunk = Buffer.alloc(1024 * 1024, 32);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < 50 && res.write(chunk)) sent++;
-      if (sent >= 50) res.end();
-      else res.once('drain', pump);
-    };
-    pump();
-    return;
-  }
-  json(res, 200, { path: rest, raw: url });
-}
-
-async function listen(s: Server, host: string): Promise<string> {
-  await new Promise<void>((r) => s.listen(0, host, r));
-  return `http://${host}:${(s.address() as AddressInfo).port}`;
-}
-
+let server: TestServer;
 beforeAll(async () => {
-  server = createServer(handler);
-  base = await listen(server, '127.0.0.1');
-  other = createServer((req, res) => {
-    otherHits.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
-    json(res, 200, {});
-  });
-  otherBase = await listen(other, '127.0.0.1');
-  dir = await mkdtemp(path.join(tmpdir(), 'ev-chain-'));
+  server = await startTestServer();
 });
+afterAll(() => server.close());
+beforeEach(() => server.reset());
 
-afterAll(async () => {
-  server.closeAllConnections();
-  other.closeAllConnections();
-  await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))]);
-  await rm(dir, { recursive: true, force: true });
-});
-
-function api(over: Partial<ApiConfig> = {}): ApiConfig {
-  return { name: 'platform', baseUrl: `${base}/apigw`, fallbackUrl: `${base}/api2`, auth: { header: 'Authorization', scheme: 'Bearer' }, tokens: { staff: { env: 'STAFF_TOKEN' } }, vars: { business_id: 'biz_001' }, ...over };
-}
-const environment = (a = api()): Environment => ({ name: 'test', sandbox: false, apis: [a], vars: {} });
-
-async function spec(name: string, opts: { fm?: string; prereq?: string; test: string; cleanup?: string }): Promise<string> {
-  const file = path.join(dir, name);
-  const block = (s: string): string => `\`\`\`yaml\nsteps:\n${s}\n\`\`\`\n`;
-  await writeFile(
-    file,
-    `---\nendpoint: GET /x\n${opts.fm ?? 'tokens: [staff]\n'}timesReused: 0\n---\n# T\n${opts.prereq ? `## Prerequisites\n${block(opts.prereq)}` : ''}## Test Request\n${block(opts.test)}${opts.cleanup ? `## Cleanup\n${block(opts.cleanup)}` : ''}`,
-  );
-  return file;
+async function run(spec: LoadedSpec, over: Partial<ChainContext> = {}): Promise<ChainResult> {
+  const ctx = chainContext(server, over);
+  try {
+    return await runChain(spec, ctx);
+  } finally {
+    await ctx.http.close();
+  }
 }
 
-async function run(files: string[], extra: Partial<Parameters<typeof runSpecs>[0]> = {}, env: Record<string, string> = { STAFF_TOKEN: TOKEN }): Promise<RunResult> {
-  const specs = await Promise.all(files.map((f) => readSpec(f, path.basename(f))));
-  for (const s of specs) expect(s.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return runSpecs({ specs, environment: environment(), env, loadSpec: (abs) => readSpec(abs, path.basename(abs)), ...extra });
-}
+const outcomes = (r: ChainResult): [string, string][] => r.steps.map((s) => [s.id, s.outcome]);
 
 const SEED_PREREQ = `  - id: get_client
+    description: "Fetch a client with conversations"
     method: GET
-    path: /platform/v1/clients
-    params: { business_id: "{{business_id}}", per_page: "1" }
-    extract: { client_id: "$.data.clients[0].id" }
-    expect: { status: [200] }`;
+    path: "/platform/v1/clients"
+    params:
+      business_id: "{{business_id}}"
+      per_page: "1"
+    extract:
+      client_id: "$.data.clients[0].id"
+    expect:
+      status: [200]
+    onFail: abort`;
 const SEED_TEST = `  - id: get_conversations
+    description: "Get conversations for the client"
     method: GET
-    path: /platform/v1/clients/{{client_id}}/conversations
-    expect: { status: [200] }`;
+    path: "/platform/v1/clients/{{client_id}}/conversations"
+    expect:
+      status: [200]`;
 
-describe('the seed chain and gateways', () => {
-  it('spec mode: useFallbackApi sends every step to /api2 and verifies; without it /apigw answers 422 and the spec fails', async () => {
-    const fb = await spec('seed-fb.md', { fm: 'tokens: [staff]\nuseFallbackApi: true\n', prereq: SEED_PREREQ, test: SEED_TEST });
-    const prim = await spec('seed-primary.md', { prereq: SEED_PREREQ, test: SEED_TEST });
-    const r = await run([fb, prim]);
-    expect(r.specs[0]).toMatchObject({ verdict: 'verified', gateway: 'fallback' });
-    expect(r.specs[0]!.steps.every((s) => s.gateway === 'fallback' && s.url.includes('/api2/'))).toBe(true);
-    expect(r.specs[1]).toMatchObject({ verdict: 'failing', gateway: 'primary' });
-    const failed = r.specs[1]!.steps.find((s) => s.outcome === 'failed')!;
-    expect(failed.assertions[0]).toMatchObject({ kind: 'status', expected: [200], actual: 422, passed: false });
-    expect(failed.responseSnippet).toContain('Unauthorized');
-  });
+function seedRoutes(): void {
+  for (const gw of ['apigw', 'api2']) server.on('GET', `/${gw}/platform/v1/clients`, { body: { data: { clients: [{ id: 'cli_001' }] } } });
+  server.on('GET', '/apigw/platform/v1/clients/cli_001/conversations', { status: 422, body: { status: 'Error', error: 'Unauthorized' } });
+  server.on('GET', '/api2/platform/v1/clients/cli_001/conversations', { body: { data: { conversations: [] } } });
+}
 
-  it('auto mode retries a failing spec on the fallback and records both attempts; never mode ignores the key', async () => {
-    const prim = await spec('seed-auto.md', { prereq: SEED_PREREQ, test: SEED_TEST });
-    const auto = await run([prim], { fallback: 'auto' });
-    expect(auto.specs[0]).toMatchObject({ verdict: 'verified', gateway: 'fallback' });
-    expect(auto.specs[0]!.gatewayAttempts?.map((a) => [a.gateway, a.verdict])).toEqual([
-      ['primary', 'failing'],
-      ['fallback', 'verified'],
+describe('the seed chain', () => {
+  const seed = loadSpec(specText({ fm: 'tokens: [staff]\nuseFallbackApi: true\n', prereq: SEED_PREREQ, test: SEED_TEST }), 'seed.md');
+
+  it('through /apigw: the 422 makes the spec failing, with the status in the reason', async () => {
+    seedRoutes();
+    const r = await run(seed, { gateway: 'primary' });
+    expect(r.verdict).toBe('failing');
+    expect(r.reason).toBe('get_conversations failed: status 422, expected 200');
+    expect(outcomes(r)).toEqual([
+      ['get_client', 'passed'],
+      ['get_conversations', 'failed'],
     ]);
-    const fb = await spec('seed-never.md', { fm: 'tokens: [staff]\nuseFallbackApi: true\n', prereq: SEED_PREREQ, test: SEED_TEST });
-    const never = await run([fb], { fallback: 'never' });
-    expect(never.specs[0]).toMatchObject({ verdict: 'failing', gateway: 'primary' });
+    const failed = r.steps[1]!;
+    expect(failed).toMatchObject({ gateway: 'primary', status: 422, tokenType: 'staff', attempts: 1, responseContentType: 'application/json' });
+    expect(failed.assertions[0]).toMatchObject({ kind: 'status', op: 'in', expected: [200], actual: 422, passed: false });
+    expect(failed.responseSnippet).toBe('{"status":"Error","error":"Unauthorized"}');
+    expect(server.requests.map((q) => q.rawUrl)).toEqual(['/apigw/platform/v1/clients?business_id=biz_001&per_page=1', '/apigw/platform/v1/clients/cli_001/conversations']);
   });
 
-  it('auto mode writes useFallbackApi: true back when the fallback verified', async () => {
-    const prim = await spec('seed-auto-write.md', { prereq: SEED_PREREQ, test: SEED_TEST });
-    const r = await run([prim], { fallback: 'auto', write: { roots: [dir] } });
-    expect(r.specs[0]?.writeBack?.outcome).toBe('written');
-    const text = await readFile(prim, 'utf8');
-    expect(text).toMatch(/^useFallbackApi: true$/m);
-    expect(text).toMatch(/^status: verified$/m);
-  });
-
-  it('a failing prerequisite blocks the spec and says which; Cleanup still runs', async () => {
-    const f = await spec('blocked.md', {
-      prereq: SEED_PREREQ.replace('per_page: "1"', 'per_page: "1", empty: "1"'),
-      test: SEED_TEST,
-      cleanup: '  - id: tidy\n    method: DELETE\n    path: /tidy\n    expect: { status: [500] }',
+  it('through /api2: verified, every step on the fallback, with the token sent and hidden', async () => {
+    seedRoutes();
+    const seen: StepResult[] = [];
+    const r = await run(seed, { gateway: 'fallback', onStep: (s) => seen.push(s) });
+    expect(r.verdict).toBe('verified');
+    expect(r.reason).toBeUndefined();
+    expect(r.tokenType).toBe('staff');
+    expect(r.vars.client_id).toBe('cli_001');
+    expect(seen.map((s) => s.id)).toEqual(['get_client', 'get_conversations']);
+    const [first, second] = r.steps;
+    expect(first).toMatchObject({
+      phase: 'prerequisites',
+      description: 'Fetch a client with conversations',
+      method: 'GET',
+      url: `${server.url}/api2/platform/v1/clients?business_id=biz_001&per_page=1`,
+      gateway: 'fallback',
+      status: 200,
+      extracted: { client_id: 'cli_001' },
+      requestHeaders: { Accept: 'application/json', Authorization: '***' },
     });
-    const before = hits.length;
-    const r = await run([f]);
-    expect(r.specs[0]!.verdict).toBe('blocked');
-    expect(r.specs[0]!.reason).toMatch(/prerequisite get_client failed: no match for \$\.data\.clients\[0\]\.id/);
-    expect(r.specs[0]!.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['get_client', 'failed'],
-      ['get_conversations', 'skipped'],
-      ['tidy', 'failed'],
+    expect(first!.assertions.map((a) => [a.kind, a.passed])).toEqual([
+      ['status', true],
+      ['extract', true],
     ]);
-    expect(hits.slice(before).map((h) => h.method)).toEqual(['GET', 'DELETE']);
-  });
-});
-
-describe('tokens and secrets', () => {
-  it('a missing or empty token fails before anything is sent, naming the variable', async () => {
-    const f = await spec('no-token.md', { test: SEED_TEST.replace('{{client_id}}', 'cli_1') });
-    for (const env of [{}, { STAFF_TOKEN: "" }] as Record<string, string>[]) {
-      const before = hits.length;
-      const r = await run([f], {}, env);
-      expect(r.specs[0]!.verdict).toBe('failing');
-      expect(r.specs[0]!.steps[0]!.error).toMatchObject({ code: 'token' });
-      expect(r.specs[0]!.steps[0]!.error!.message).toMatch(/STAFF_TOKEN.*VERIFY_TOKEN_STAFF/);
-      expect(hits.length).toBe(before);
-    }
-  });
-
-  it('an absolute URL or //host path is refused: the token never reaches another host', async () => {
-    for (const p of [`${otherBase}/steal`, `//127.0.0.1:${new URL(otherBase).port}/steal`]) {
-      const f = await spec(`abs-${otherHits.length}.md`, { test: `  - id: steal\n    method: GET\n    path: "${p}"` });
-      const specs = [await readSpec(f, 'abs.md')];
-      const r = await runSpecs({ specs, environment: environment(), env: { STAFF_TOKEN: TOKEN }, loadSpec: (abs) => readSpec(abs, abs) });
-      expect(r.specs[0]!.steps[0]!.error?.code).toBe('refused');
-    }
-    expect(otherHits).toEqual([]);
-  });
-
-  it('an extracted value that arrives as ../admin is sent as one encoded segment', async () => {
-    const f = await spec('traversal.md', {
-      test: `  - id: echo
-    method: GET
-    path: /echo/{{id}}/tail`,
-    });
-    const specs = [await readSpec(f, 'traversal.md')];
-    const r = await runSpecs({ specs, environment: environment(), env: { STAFF_TOKEN: TOKEN }, cliVars: { id: '../admin' }, loadSpec: (abs) => readSpec(abs, abs) });
-    expect(r.specs[0]!.verdict).toBe('verified');
-    expect(hits.at(-1)!.url).toBe('/apigw/echo/..%2Fadmin/tail');
-    for (const bad of ['..', 'a\r\nb']) {
-      const rr = await runSpecs({ specs, environment: environment(), env: { STAFF_TOKEN: TOKEN }, cliVars: { id: bad }, loadSpec: (abs) => readSpec(abs, abs) });
-      expect(rr.specs[0]!.steps[0]!.error?.code).toBe('template');
-    }
-  });
-
-  it('an undefined variable fails before any request, naming it and its line', async () => {
-    const f = await spec('undef.md', { test: '  - id: u\n    method: GET\n    path: /echo/{{nope}}' });
-    const before = hits.length;
-    const r = await run([f]);
-    expect(r.specs[0]!.steps[0]!.error?.message).toMatch(/\{\{nope\}\} is not defined.*undef\.md:\d+:\d+/);
-    expect(hits.length).toBe(before);
-  });
-
-  it('a token the server echoes back is redacted in the result', async () => {
-    const f = await spec('echo.md', { test: '  - id: e\n    method: GET\n    path: /echo\n    extract: { session_token: "$.raw" }' });
-    const r = await run([f]);
+    expect(first!.span).toMatchObject({ file: 'seed.md' });
+    expect(second).toMatchObject({ phase: 'test', gateway: 'fallback', url: `${server.url}/api2/platform/v1/clients/cli_001/conversations` });
+    expect(server.requests.every((q) => q.headers.authorization === `Bearer ${TOKEN}` && q.headers.accept === 'application/json')).toBe(true);
     expect(JSON.stringify(r)).not.toContain(TOKEN);
-    expect(r.specs[0]!.steps[0]!.extracted.session_token).toBe('***');
+  });
+
+  it('an extraction with no match blocks the spec, saying what came back', async () => {
+    server.on('GET', '/apigw/platform/v1/clients', { body: { data: { clients: [] } } });
+    const r = await run(seed);
+    expect(r.verdict).toBe('blocked');
+    expect(r.reason).toBe('prerequisite get_client failed: no match for $.data.clients[0].id in {"data":{"clients":[]}}');
+    expect(r.steps[1]).toMatchObject({ outcome: 'skipped', skipReason: 'an earlier step (get_client) failed', attempts: 0 });
+    expect(server.requests).toHaveLength(1);
   });
 });
 
-describe('HTTP behaviour through the chain', () => {
-  it('HTML where JSON is needed says so', async () => {
-    const f = await spec('html.md', { test: '  - id: h\n    method: GET\n    path: /html\n    extract: { x: "$.a" }' });
-    const r = await run([f]);
-    expect(r.specs[0]!.steps[0]!.assertions.find((a) => !a.passed)?.message).toMatch(/expected JSON, got text\/html/);
+describe('verdicts, onFail and cleanup', () => {
+  const step = (id: string, p: string, extra = ''): string => `  - id: ${id}\n    method: GET\n    path: ${p}${extra}`;
+
+  it('a failing prerequisite blocks the spec and names it; Cleanup still runs', async () => {
+    server.on('GET', '/apigw/client', { status: 500, body: { error: 'boom' } });
+    server.on('GET', '/apigw/ok', { body: {} });
+    const spec = loadSpec(specText({ prereq: step('get_client', '/client'), test: step('t', '/ok'), cleanup: step('tidy', '/ok') }));
+    const r = await run(spec);
+    expect(r.verdict).toBe('blocked');
+    expect(r.reason).toBe('prerequisite get_client failed: status 500, expected 2xx');
+    expect(outcomes(r)).toEqual([
+      ['get_client', 'failed'],
+      ['t', 'skipped'],
+      ['tidy', 'passed'],
+    ]);
+    expect(server.requests.map((q) => q.path)).toEqual(['/apigw/client', '/apigw/ok']);
   });
 
-  it('GET is retried on 503; POST is never replayed after a reset', async () => {
-    const g = await spec('flaky.md', { test: '  - id: f\n    method: GET\n    path: /flaky\n    retry: { attempts: 3, backoffMs: 10 }' });
-    const r = await run([g]);
-    expect(r.specs[0]!.verdict).toBe('verified');
-    expect(r.specs[0]!.steps[0]!.attempts).toBe(3);
-    const p = await spec('reset.md', { test: '  - id: p\n    method: POST\n    path: /reset\n    body: { a: 1 }\n    retry: 3' });
-    const rp = await run([p]);
-    expect(rp.specs[0]!.steps[0]!.error?.code).toBe('network');
-    expect(counters.get('reset-POST')).toBe(1);
+  it('onFail: abort (the default) skips the rest; continue goes on; the first failure is the reason', async () => {
+    server.on('GET', '/apigw/bad', { status: 404, body: {} });
+    server.on('GET', '/apigw/ok', { body: {} });
+    const aborting = await run(loadSpec(specText({ test: `${step('a', '/bad')}\n${step('b', '/ok')}` })));
+    expect(outcomes(aborting)).toEqual([
+      ['a', 'failed'],
+      ['b', 'skipped'],
+    ]);
+    server.reset();
+    server.on('GET', '/apigw/bad', { status: 404, body: {} });
+    server.on('GET', '/apigw/ok', { body: {} });
+    const continuing = await run(loadSpec(specText({ test: `${step('a', '/bad', '\n    onFail: continue')}\n${step('b', '/ok')}` })));
+    expect(continuing.verdict).toBe('failing');
+    expect(continuing.reason).toBe('a failed: status 404, expected 2xx');
+    expect(outcomes(continuing)).toEqual([
+      ['a', 'failed'],
+      ['b', 'passed'],
+    ]);
+    expect(server.requests.map((q) => q.path)).toEqual(['/apigw/bad', '/apigw/ok']);
   });
 
-  it('429 with Retry-After is waited for; longer than --max-wait fails as rate-limited at once', async () => {
-    const a = await spec('limited.md', { test: '  - id: l\n    method: GET\n    path: /limited' });
-    expect((await run([a])).specs[0]!.verdict).toBe('verified');
-    const b = await spec('limited-long.md', { test: '  - id: l\n    method: GET\n    path: /limited-long' });
-    const before = hits.length;
-    const r = await run([b], { maxWaitMs: 2000 });
-    expect(r.specs[0]!.steps[0]!.error?.code).toBe('rate-limited');
-    expect(hits.length - before).toBe(1);
+  it('a failing Cleanup is recorded and does not change the verdict', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    server.on('DELETE', '/apigw/thing', { status: 500, body: { error: 'cannot delete' } });
+    const r = await run(loadSpec(specText({ test: step('t', '/ok'), cleanup: '  - id: tidy\n    method: DELETE\n    path: /thing\n  - id: tidy2\n    method: GET\n    path: /ok' })));
+    expect(r.verdict).toBe('verified');
+    expect(outcomes(r)).toEqual([
+      ['t', 'passed'],
+      ['tidy', 'failed'],
+      ['tidy2', 'passed'],
+    ]);
+    expect(r.steps[1]!.assertions[0]).toMatchObject({ actual: 500, passed: false });
   });
 
-  it('a slow-drip body is stopped by the deadline and a 50 MB body by the size cap', async () => {
-    const d = await spec('drip.md', { test: '  - id: d\n    method: GET\n    path: /drip\n    timeoutMs: 500' });
-    expect((await run([d])).specs[0]!.steps[0]!.error?.code).toBe('timeout');
-    const h = await spec('huge.md', { test: '  - id: h\n    method: GET\n    path: /huge' });
-    const r = await run([h]);
-    expect(r.specs[0]!.steps[0]!.error?.code).toBe('too-large');
+  it('a spec without Test Request steps is failing', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    const r = await run(loadSpec(specText({ prereq: step('p', '/ok') })));
+    expect(r).toMatchObject({ verdict: 'failing', reason: 'no Test Request steps' });
+  });
+
+  it('a network error fails the step with its code, not as an assertion', async () => {
+    const dead = await startTestServer();
+    const api = testApi(dead);
+    await dead.close();
+    const r = await run(loadSpec(specText({ test: step('t', '/ok') })), { api, environment: testEnvironment(api) });
+    expect(r.verdict).toBe('failing');
+    expect(r.steps[0]!.error?.code).toBe('network');
+    expect(r.steps[0]!.assertions).toEqual([]);
+  });
+
+  it('an aborted signal skips the remaining steps as interrupted', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    const controller = new AbortController();
+    const spec = loadSpec(specText({ test: `${step('a', '/ok')}\n${step('b', '/ok')}`, cleanup: step('c', '/ok') }));
+    const r = await run(spec, { signal: controller.signal, onStep: () => controller.abort() });
+    expect(outcomes(r)).toEqual([
+      ['a', 'passed'],
+      ['b', 'skipped'],
+      ['c', 'skipped'],
+    ]);
+    expect(r.steps[1]!.error?.code).toBe('interrupted');
+    expect(r.verdict).toBe('skipped');
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('variables and use:', () => {
+  it('environment < API < extracted < --var; built-ins come from ctx.now', async () => {
+    server.on('GET', '/apigw/extract', { body: { c: 'from-extract', d: 'from-extract' } });
+    server.on('GET', '/apigw/echo', { body: {} });
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: x\n    method: GET\n    path: /extract\n    extract: { c: "$.c", d: "$.d" }',
+        test: '  - id: e\n    method: GET\n    path: /echo\n    params: { a: "{{a}}", b: "{{b}}", c: "{{c}}", d: "{{d}}", t: "{{$timestamp}}", iso: "{{$isoTimestamp}}" }',
+      }),
+    );
+    const api = testApi(server, { vars: { b: 'from-api', c: 'from-api' } });
+    const environment = testEnvironment(api, { a: 'from-env', b: 'from-env', c: 'from-env' });
+    const r = await run(spec, { api, environment, cliVars: { d: 'from-cli' }, now: () => new Date('2026-02-04T08:30:00Z') });
+    expect(r.verdict).toBe('verified');
+    expect(server.requests[1]!.query).toEqual({ a: 'from-env', b: 'from-api', c: 'from-extract', d: 'from-cli', t: '1770193800', iso: '2026-02-04T08:30:00.000Z' });
+  });
+
+  it('a use: step imports the used spec\'s variables (path resolved from the spec file); a failed use blocks', async () => {
+    server.on('GET', '/apigw/clients/cli_7', { body: {} });
+    const spec = loadSpec(specText({ prereq: '  - use: ../clients/list.md\n    id: list', test: '  - id: t\n    method: GET\n    path: /clients/{{client_id}}' }), 'conv/get.md');
+    const asked: string[] = [];
+    const r = await run(spec, {
+      runUse: async (abs) => {
+        asked.push(abs);
+        return { ok: true, vars: { client_id: 'cli_7', api_key: 'key-secret-998877' } };
+      },
+    });
+    expect(asked).toEqual(['/specs/clients/list.md']);
+    expect(r.verdict).toBe('verified');
+    expect(r.steps[0]).toMatchObject({ method: 'USE', outcome: 'passed', extracted: { client_id: 'cli_7', api_key: '***' } });
+    const failed = await run(spec, { runUse: async () => ({ ok: false, reason: 'use cycle: a.md -> b.md -> a.md' }) });
+    expect(failed.verdict).toBe('blocked');
+    expect(failed.steps[0]!.error).toEqual({ code: 'use', message: 'use cycle: a.md -> b.md -> a.md' });
+    expect(failed.reason).toBe('prerequisite list failed: use cycle: a.md -> b.md -> a.md');
+  });
+});
+
+describe('tokens', () => {
+  const test = '  - id: t\n    method: GET\n    path: /ok';
+
+  it('a missing or empty token fails before sending, naming the variables tried', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    for (const env of [{}, { STAFF_TOKEN: '' }, { STAFF_TOKEN: '  ' }]) {
+      const r = await run(loadSpec(specText({ test })), { env });
+      expect(r.verdict).toBe('failing');
+      expect(r.steps[0]!.error).toEqual({ code: 'token', message: 'no staff token: set STAFF_TOKEN or VERIFY_TOKEN_STAFF (nothing was sent)' });
+      expect(r.steps[0]!.attempts).toBe(0);
+    }
+    expect(server.requests).toEqual([]);
+  });
+
+  it('the first listed type that has a value is sent; a step may pick another or none; the matrix forces one', async () => {
+    server.on('GET', /^\/apigw\//, { body: {} });
+    const api = testApi(server, { tokens: { staff: { env: 'STAFF_TOKEN' }, app: { env: 'APP_TOKEN' } } });
+    const spec = loadSpec(specText({ fm: 'tokens: [app, staff]\n', test: `${test}\n  - id: anon\n    method: GET\n    path: /public\n    token: none\n  - id: s\n    method: GET\n    path: /s\n    token: staff` }));
+    const r = await run(spec, { api, environment: testEnvironment(api), env: { STAFF_TOKEN: TOKEN } });
+    expect(r.tokenType).toBe('staff');
+    expect(r.steps.map((s) => s.tokenType)).toEqual(['staff', undefined, 'staff']);
+    expect(server.requests.map((q) => q.headers.authorization)).toEqual([`Bearer ${TOKEN}`, undefined, `Bearer ${TOKEN}`]);
+    server.reset();
+    server.on('GET', /^\/apigw\//, { body: {} });
+    const forced = await run(spec, { api, environment: testEnvironment(api), env: { STAFF_TOKEN: TOKEN, APP_TOKEN: 'app-token-123456' }, forceTokenType: 'staff' });
+    expect(forced.steps.map((s) => s.tokenType)).toEqual(['staff', undefined, 'staff']);
+    const normal = await run(spec, { api, environment: testEnvironment(api), env: { STAFF_TOKEN: TOKEN, APP_TOKEN: 'app-token-123456' } });
+    expect(normal.steps.map((s) => s.tokenType)).toEqual(['app', undefined, 'staff']);
+  });
+
+  it('a spec without tokens sends the API\'s first configured token that has a value, or nothing', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    const spec = loadSpec(specText({ fm: '', test }));
+    expect((await run(spec)).steps[0]!.tokenType).toBe('staff');
+    expect((await run(spec, { env: {} })).verdict).toBe('verified');
+    expect(server.requests.map((q) => q.headers.authorization)).toEqual([`Bearer ${TOKEN}`, undefined]);
+  });
+
+  it('Basic and raw (X-API-Key) schemes; the header value is redacted in the result', async () => {
+    server.on('GET', '/apigw/ok', { body: {} });
+    const spec = loadSpec(specText({ test }));
+    const basic = testApi(server, { auth: { header: 'Authorization', scheme: 'Basic' } });
+    const rb = await run(spec, { api: basic, environment: testEnvironment(basic), env: { STAFF_TOKEN: 'ada:correct-horse' } });
+    const raw = testApi(server, { auth: { header: 'X-API-Key', scheme: '' } });
+    const rr = await run(spec, { api: raw, environment: testEnvironment(raw) });
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('ada:correct-horse').toString('base64')}`);
+    expect(server.requests[1]!.headers['x-api-key']).toBe(TOKEN);
+    expect(rb.steps[0]!.requestHeaders).toMatchObject({ Authorization: '***' });
+    expect(rr.steps[0]!.requestHeaders).toMatchObject({ 'X-API-Key': '***' });
+    expect(JSON.stringify([rb, rr])).not.toMatch(/correct-horse|YWRhOmNvcnJlY3QtaG9yc2U|tok-harness/);
+  });
+
+  it('a token is only sent to the gateway: absolute URL and //host paths are refused before sending', async () => {
+    const host = new URL(server.url).host;
+    for (const p of [`${server.url}/steal`, `//${host}/steal`, 'steal', 'HTTP://evil.example/x']) {
+      const r = await run(loadSpec(specText({ test: `  - id: t\n    method: GET\n    path: "${p}"` })));
+      expect(r.steps[0]!.error?.code).toBe('refused');
+      expect(r.verdict).toBe('failing');
+    }
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('secrets in results', () => {
+  it('an extracted value with a secret-looking name is *** everywhere, even when echoed later', async () => {
+    const secret = 'sess-canary-4e5f6a7b8c';
+    server.on('POST', '/apigw/login', { body: { session_token: secret } });
+    server.on('GET', /^\/apigw\/me\//, (req) => ({ status: 500, body: { error: `bad session ${req.headers['x-session-token'] ?? ''}` } }));
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: login\n    method: POST\n    path: /login\n    body: { user: ada }\n    extract: { session_token: "$.session_token" }',
+        test: '  - id: me\n    method: GET\n    path: /me/{{session_token}}\n    headers: { X-Session-Token: "{{session_token}}" }',
+      }),
+    );
+    const r = await run(spec);
+    expect(server.requests[1]!.headers['x-session-token']).toBe(secret);
+    expect(r.steps[0]!.extracted).toEqual({ session_token: '***' });
+    expect(r.steps[1]!.url).toBe(`${server.url}/apigw/me/***`);
+    expect(r.steps[1]!.requestHeaders).toMatchObject({ 'X-Session-Token': '***' });
+    expect(r.steps[1]!.responseSnippet).toBe('{"error":"bad session ***"}');
+    expect(JSON.stringify(r.steps)).not.toContain(secret);
+    expect(r.reason).not.toContain(secret);
+  });
+});
+
+describe('OpenAPI conformance', () => {
+  it('findings are warnings in warn mode and fail the step in error mode', async () => {
+    server.on('GET', '/apigw/items/7', { body: { id: 7 } });
+    const inputs: ConformanceInput[] = [];
+    const checker = {
+      check: async (input: ConformanceInput) => {
+        inputs.push(input);
+        return [{ stepId: input.stepId, aspect: 'status' as const, documented: '200', actual: `${input.status} ${TOKEN}`, severity: 'warning' as const }];
+      },
+    };
+    const spec = loadSpec(specText({ fm: 'tokens: [staff]\nswagger: ../api.json\n', test: '  - id: item\n    method: GET\n    path: /items/{{id}}\n    params: { q: "1" }' }));
+    const warn = await run(spec, { cliVars: { id: '7' }, conformance: { mode: 'warn', checker } });
+    expect(warn.verdict).toBe('verified');
+    expect(warn.findings).toEqual([{ stepId: 'item', aspect: 'status', documented: '200', actual: '200 ***', severity: 'warning' }]);
+    expect(inputs[0]).toMatchObject({ swagger: '../api.json', stepId: 'item', method: 'GET', pathTemplate: '/items/{{id}}', path: '/items/7', query: { q: '1' }, status: 200, body: { id: 7 } });
+    const error = await run(spec, { cliVars: { id: '7' }, conformance: { mode: 'error', checker } });
+    expect(error.verdict).toBe('failing');
+    expect(error.findings[0]!.severity).toBe('error');
+    expect(error.steps[0]!.assertions.at(-1)).toMatchObject({ kind: 'conformance', passed: false });
+    const off = await run(spec, { cliVars: { id: '7' }, conformance: { mode: 'off', checker } });
+    expect(off.findings).toEqual([]);
+    expect(inputs).toHaveLength(2);
   });
 });

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ParsedStep } from '../spec/model.js';
+import type { LoadedSpec } from '../spec/parse.js';
+import { checkConformance } from './chain-conformance.js';
+import { buildRequest } from './chain-request.js';
+import { stepToken, type TokenChoice } from './chain-token.js';
+import type { ChainContext } from './chain-types.js';
+import { checkExpect } from './expect.js';
+import { registerSecretExtractions, ResponseView, runExtractions } from './extract.js';
+import { isSecretName, MASK } from './redact.js';
+import type { Finding, StepError, StepOutcome, StepResult } from './result.js';
+import type { Lookup } from './template.js';
+
+/** What one step needs from its chain. */
+export interface StepEnv {
+  spec: LoadedSpec;
+  ctx: ChainContext;
+  lookup: Lookup;
+  /** The chain's variables; extractions and `use:` imports are added here. */
+  vars: Map<string, unknown>;
+  token: TokenChoice;
+  findings: Finding[];
+}
+
+/** A result with every field a step has before it runs. */
+export function baseResult(parsed: ParsedStep, ctx: ChainContext, outcome: StepOutcome): StepResult {
+  const s = parsed.step;
+  return {
+    id: s.id,
+    phase: parsed.phase,
+    outcome,
+    span: parsed.span,
+    ...(s.description ? { description: s.description } : {}),
+    method: s.use ? 'USE' : (s.method ?? 'GET').toUpperCase(),
+    url: ctx.redact(s.use ?? s.path ?? ''),
+    gateway: ctx.gateway,
+    durationMs: 0,
+    attempts: 0,
+    assertions: [],
+    extracted: {},
+  };
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+}
+
+/** Runs one step. Never throws for anything a spec or a server does. */
+export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResult> {
+  const { ctx } = e;
+  const s = parsed.step;
+  const r = baseResult(parsed, ctx, 'passed');
+  const fail = (error: StepError): StepResult => {
+    r.outcome = 'failed';
+    r.error = { code: error.code, message: ctx.redact(error.message) };
+    return r;
+  };
+
+  if (s.use) return runUseStep(r, s.use, e, fail);
+
+  const token = stepToken(ctx, s.token, e.token);
+  if ('error' in token) return fail(token.error);
+  if (token.token) r.tokenType = token.token.type;
+
+  const built = buildRequest(parsed, ctx, e.lookup, token.token);
+  if ('error' in built) return fail(built.error);
+  const { request } = built;
+  r.url = ctx.redact(request.url);
+  r.requestHeaders = built.shownHeaders;
+
+  const sent = await ctx.http.request(request);
+  r.attempts = sent.attempts;
+  r.durationMs = sent.durationMs;
+  if (!sent.ok) {
+    if (sent.status !== undefined) r.status = sent.status;
+    return fail(sent.error);
+  }
+  const view = new ResponseView(sent.response, ctx.redact);
+  registerSecretExtractions(s.extract, view, ctx.redact);
+  r.status = sent.response.status;
+  const type = sent.response.headers['content-type'];
+  if (type) r.responseContentType = type;
+  const snippet = view.snippet();
+  if (snippet) r.responseSnippet = snippet;
+
+  const assertions = await checkExpect(s.expect, view, { durationMs: sent.durationMs, redact: (v) => ctx.redact.value(v) });
+  // Extracting from a wrong-status response would only add a second, misleading failure.
+  if (assertions[0]?.passed === true) {
+    const x = runExtractions(s.extract, view, ctx.redact);
+    for (const [name, value] of x.vars) e.vars.set(name, value);
+    r.extracted = x.shown;
+    assertions.push(...x.assertions);
+  }
+  const conf = await checkConformance({ spec: e.spec, parsed, ctx, request, view });
+  e.findings.push(...conf.findings);
+  assertions.push(...conf.assertions);
+  r.assertions = assertions;
+  if (assertions.some((a) => !a.passed)) r.outcome = 'failed';
+  return r;
+}
+
+async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: StepError) => StepResult): Promise<StepResult> {
+  const { ctx } = e;
+  const t0 = performance.now();
+  let used;
+  try {
+    used = await ctx.runUse(path.resolve(path.dirname(e.spec.absPath), use));
+  } catch (err) {
+    used = { ok: false as const, reason: `use ${use} failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  r.durationMs = performance.now() - t0;
+  if (!used.ok) return fail({ code: 'use', message: used.reason });
+  for (const [k, v] of Object.entries(used.vars)) {
+    if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(show(v));
+    e.vars.set(k, v);
+    r.extracted[k] = isSecretName(k) ? MASK : ctx.redact(show(v));
+  }
+  return r;
+}

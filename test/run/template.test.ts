@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runChain } from '../../src/run/chain.js';
+import { builtins, renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from '../../src/run/template.js';
+import { chainContext, loadSpec, specText } from '../helpers/chain-harness.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const vars = (o: Record<string, unknown>): Lookup => (name) => o[name];
+
+function templateError(fn: () => unknown): TemplateError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TemplateError) return e;
+    throw e;
+  }
+  throw new Error('expected a TemplateError');
+}
+
+describe('path values', () => {
+  it('each substituted value becomes one percent-encoded segment', () => {
+    const cases: [string, string][] = [
+      ['../admin', '..%2Fadmin'],
+      ['a/b', 'a%2Fb'],
+      ['?x=1', '%3Fx%3D1'],
+      ['#f', '%23f'],
+      ['cli 001', 'cli%20001'],
+      ['ünï', '%C3%BCn%C3%AF'],
+    ];
+    for (const [value, encoded] of cases) expect(renderPath('/clients/{{id}}/x', vars({ id: value }))).toBe(`/clients/${encoded}/x`);
+    expect(renderPath('/n/{{ n }}', vars({ n: 42 }))).toBe('/n/42');
+  });
+
+  it('refuses ".", "..", CR, LF, NUL and empty values, naming the variable', () => {
+    for (const bad of ['.', '..', 'a\rb', 'a\nb', 'a\0b', '']) {
+      const e = templateError(() => renderPath('/c/{{id}}', vars({ id: bad })));
+      expect(e.variable).toBe('id');
+      expect(e.at).toBe('path');
+      expect(e.message).toContain('{{id}}');
+    }
+  });
+
+  it('an undefined variable or an object where a string is needed is an error naming it and where it is', () => {
+    const undef = templateError(() => renderPath('/c/{{client_id}}', vars({})));
+    expect(undef.message).toMatch(/\{\{client_id\}\} is not defined \(in the path\)/);
+    const obj = templateError(() => renderString('x-{{o}}', vars({ o: { a: 1 } }), 'params.q'));
+    expect(obj.message).toBe('{{o}} is an object, but query parameter q needs a string');
+    expect(templateError(() => renderString('{{l}}', vars({ l: [1] }), 'headers.X-L')).message).toMatch(/is a list, but header X-L/);
+    expect(templateError(() => renderString('{{n}}', vars({ n: null }), 'path')).message).toMatch(/is null/);
+  });
+
+  it('header values refuse line breaks that would add headers', () => {
+    expect(renderHeader('Bearer {{t}}', vars({ t: 'abc' }), 'headers.Authorization')).toBe('Bearer abc');
+    expect(templateError(() => renderHeader('{{t}}', vars({ t: 'a\r\nX-Evil: 1' }), 'headers.X-T')).variable).toBe('t');
+  });
+});
+
+describe('body values', () => {
+  it('a string that is exactly "{{x}}" keeps x\'s JSON type; other strings are substituted', () => {
+    const lookup = vars({ n: 5, ok: false, obj: { a: [1, 2] }, s: 'str' });
+    const out = renderValue({ n: '{{n}}', ok: '{{ ok }}', obj: '{{obj}}', label: 'id-{{n}}', list: ['{{s}}', 3], nested: { s: '{{s}}' } }, lookup);
+    expect(out).toEqual({ n: 5, ok: false, obj: { a: [1, 2] }, label: 'id-5', list: ['str', 3], nested: { s: 'str' } });
+  });
+
+  it('errors carry the location inside the body', () => {
+    const e = templateError(() => renderValue({ a: [{ b: '{{missing}}' }] }, vars({})));
+    expect(e.at).toBe('body.a.0.b');
+    expect(e.message).toMatch(/\(in the body \(a\.0\.b\)\)/);
+  });
+
+  it('a "__proto__" key stays data', () => {
+    const out = renderValue(JSON.parse('{"__proto__": {"polluted": "{{v}}"}}'), vars({ v: 'x' })) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: 'x' });
+  });
+});
+
+describe('built-ins', () => {
+  it('$timestamp (unix seconds, a number), $isoTimestamp, $uuid and $randomInt', () => {
+    const b = builtins(() => new Date('2026-02-04T08:30:00.000Z'));
+    expect(b('$timestamp')).toBe(1770193800);
+    expect(b('$isoTimestamp')).toBe('2026-02-04T08:30:00.000Z');
+    expect(b('$uuid')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(b('$uuid')).not.toBe(b('$uuid'));
+    expect(Number.isInteger(b('$randomInt'))).toBe(true);
+    expect(b('$nope')).toBeUndefined();
+    expect(renderValue({ at: '{{$timestamp}}', s: 't={{$timestamp}}' }, b)).toEqual({ at: 1770193800, s: 't=1770193800' });
+  });
+});
+
+describe('templating through a chain against a server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(() => server.reset());
+
+  it('an injected ../admin arrives encoded as one segment', async () => {
+    server.on('GET', '/apigw/platform/v1/clients', { body: { data: { clients: [{ id: '../admin' }] } } });
+    server.on('GET', /^\/apigw\/platform\/v1\/clients\/[^/]+\/conversations$/, { body: { ok: true } });
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: get_client\n    method: GET\n    path: /platform/v1/clients\n    extract: { client_id: "$.data.clients[0].id" }',
+        test: '  - id: conv\n    method: GET\n    path: /platform/v1/clients/{{client_id}}/conversations',
+      }),
+    );
+    const ctx = chainContext(server);
+    const r = await runChain(spec, ctx);
+    await ctx.http.close();
+    expect(r.verdict).toBe('verified');
+    expect(server.requests.map((q) => q.rawUrl)).toEqual(['/apigw/platform/v1/clients', '/apigw/platform/v1/clients/..%2Fadmin/conversations']);
+  });
+
+  it('"..", a line break or an undefined variable fails before any request, naming the variable and its line', async () => {
+    const text = specText({ test: '  - id: t\n    method: GET\n    path: /c/{{id}}/x\n    params: { q: "{{other}}" }' });
+    const spec = loadSpec(text, 'tpl.md');
+    const line = text.split('\n').findIndex((l) => l.includes('path: /c/{{id}}')) + 1;
+    const qLine = text.split('\n').findIndex((l) => l.includes('{{other}}')) + 1;
+    for (const [cliVars, code, re] of [
+      [{ id: '..', other: 'x' }, 'template', /\{\{id\}\} is "\.\."/],
+      [{ id: 'a\r\nb', other: 'x' }, 'template', /\{\{id\}\} contains a line break/],
+      [{ other: 'x' }, 'template', /\{\{id\}\} is not defined/],
+    ] as const) {
+      const ctx = chainContext(server, { cliVars });
+      const r = await runChain(spec, ctx);
+      await ctx.http.close();
+      expect(r.verdict).toBe('failing');
+      expect(r.steps[0]!.error?.code).toBe(code);
+      expect(r.steps[0]!.error?.message).toMatch(re);
+      expect(r.steps[0]!.error?.message).toContain(`tpl.md:${line}:`);
+    }
+    const ctx = chainContext(server, { cliVars: { id: 'ok' } });
+    const r = await runChain(spec, ctx);
+    await ctx.http.close();
+    expect(r.steps[0]!.error?.message).toMatch(new RegExp(`\\{\\{other\\}\\} is not defined \\(in query parameter q\\).*tpl\\.md:${qLine}:`));
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a body "{{x}}" keeps its JSON type on the wire', async () => {
+    server.on('GET', '/apigw/count', { body: { n: 7, obj: { a: [1] } } });
+    server.on('POST', '/apigw/items', { status: 201, body: { ok: true } });
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: count\n    method: GET\n    path: /count\n    extract: { n: "$.n", obj: "$.obj" }',
+        test: '  - id: p\n    method: POST\n    path: /items\n    body: { count: "{{n}}", obj: "{{obj}}", tag: "n-{{n}}", when: "{{$timestamp}}" }',
+      }),
+    );
+    const ctx = chainContext(server, { now: () => new Date(1_000_000_000_000) });
+    const r = await runChain(spec, ctx);
+    await ctx.http.close();
+    expect(r.verdict).toBe('verified');
+    const sent = server.requests[1]!;
+    expect(JSON.parse(sent.body)).toEqual({ count: 7, obj: { a: [1] }, tag: 'n-7', when: 1_000_000_000 });
+    expect(sent.headers['content-type']).toBe('application/json');
+  });
+});
