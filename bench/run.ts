@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './generate.js';
+import { numberOption } from './args.js';
 import { measure, median, type Sample } from './measure.js';
 import { startBenchServer } from './server.js';
 
@@ -18,13 +19,8 @@ const repo = path.resolve(here, '../..');
 const CLI = path.join(repo, 'dist/cli/bin.js');
 const BASELINE = path.join(here, 'baseline.js');
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(args[i + 1]);
-};
-const RUNS = opt('runs', 5);
-const SPECS = opt('specs', 2000);
+const RUNS = numberOption('runs', 5);
+const SPECS = numberOption('specs', 2000);
 
 interface Row {
   scenario: string;
@@ -104,7 +100,7 @@ try {
   lines.push(`node ${process.version}, ${RUNS} runs per scenario, medians; baseline = raw undici 7 script in the same run`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  if (args.includes('--peers')) {
+  if (process.argv.includes('--peers')) {
     const { runPeers } = await import('./peers.js');
     await runPeers({ serverUrl: server.url, specs: SPECS, runs: RUNS, work });
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startSandbox } from '../src/sandbox/server.js';
+import { numberOption } from './args.js';
 import { measure } from './measure.js';
 
 /**
@@ -19,14 +20,9 @@ import { measure } from './measure.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(here, '../../dist/cli/bin.js');
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? dflt : Number(args[i + 1]);
-};
-const SPECS = opt('specs', 2000);
-const CONCURRENCY = opt('concurrency', 32);
-const SEED = opt('seed', 7);
+const SPECS = numberOption('specs', 2000);
+const CONCURRENCY = numberOption('concurrency', 32);
+const SEED = numberOption('seed', 7);
 
 // Each spec asks for its own missing conversation, so the sandbox's per-path log says exactly what that spec saw.
 function soakSpec(i: number): string {
