@@ -53,7 +53,21 @@ function jsonForms(s: string): string[] {
  * JSON-escaped. For Basic auth the password alone is a secret too. Deduped,
  * no empty strings.
  */
-export function secretForms(value: string, auth?: AuthConfig): string[] {
+export function secretForms(value: string, auth?: AuthConfig): readonly string[] {
+  // Called for every spec and chain with the same handful of tokens: computed once each.
+  const key = `${auth?.scheme ?? '\0'}\0${auth?.header ?? ''}\0${value}`;
+  let forms = formsCache.get(key);
+  if (!forms) {
+    if (formsCache.size >= 256) formsCache.clear();
+    forms = Object.freeze(computeSecretForms(value, auth));
+    formsCache.set(key, forms);
+  }
+  return forms;
+}
+
+const formsCache = new Map<string, readonly string[]>();
+
+function computeSecretForms(value: string, auth?: AuthConfig): string[] {
   const bases = [value];
   if (auth) bases.push(authHeaderValue(auth, value));
   if (auth && isBasic(auth)) {

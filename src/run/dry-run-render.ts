@@ -34,7 +34,7 @@ export interface DryRunOptions {
 export interface DryRunDeps {
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  secretForms(value: string, auth?: AuthConfig): string[];
+  secretForms(value: string, auth?: AuthConfig): readonly string[];
   createRedactor(secrets?: string[]): Redactor;
 }
 

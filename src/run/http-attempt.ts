@@ -94,7 +94,12 @@ async function attempt(input: AttemptInput, signal: AbortSignal, timedOut: () =>
   if (!enc.ok) return fail({ code: 'network', message: `${enc.message} from ${host}` });
 
   try {
-    const read = await readBody({ body: res.body, layers: enc.layers, maxBytes: input.maxBytes });
+    // A plain body of a declared size within the cap (the HTTP parser enforces the size) is read
+    // in one go by undici, without the per-chunk async iteration the capped reader needs.
+    const read =
+      !bodyless && enc.layers.length === 0 && Number.isFinite(declared) && headers['content-length'] !== ''
+        ? { ok: true as const, bytes: asBuffer(await res.body.bytes()) }
+        : await readBody({ body: res.body, layers: enc.layers, maxBytes: input.maxBytes });
     if (!read.ok) {
       if (read.reason === 'too-large') return fail(tooLarge(host, input.maxBytes, 'kept sending'));
       return fail({ code: 'network', message: `${read.message} from ${host}` });
@@ -106,6 +111,10 @@ async function attempt(input: AttemptInput, signal: AbortSignal, timedOut: () =>
     const c = classifyError(err, host);
     return fail(c.error, c.code);
   }
+}
+
+function asBuffer(u8: Uint8Array): Buffer {
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
 }
 
 function tooLarge(host: string, max: number, detail: string): StepError {

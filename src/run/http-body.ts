@@ -1,4 +1,5 @@
 import { Readable, Transform, pipeline } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import zlib from 'node:zlib';
 
 /**
@@ -133,11 +134,25 @@ function capCounter(maxBytes: number): { stream: Transform; readonly exceeded: b
 export function decodeText(bytes: Buffer, contentType: string | undefined): string {
   const m = /charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   const label = m?.[1]?.toLowerCase() ?? 'utf-8';
-  try {
-    return new TextDecoder(label).decode(bytes);
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes);
+  if (label === 'utf-8' || label === 'utf8') return utf8(bytes);
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      return utf8(bytes);
+    }
+    decoders.set(label, decoder);
   }
+  return decoder.decode(bytes);
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/** As TextDecoder('utf-8') decodes: a leading BOM dropped, invalid sequences as U+FFFD. */
+function utf8(bytes: Buffer): string {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return (bom ? bytes.subarray(3) : bytes).toString('utf8');
 }
 
 async function readPlain(body: Readable, maxBytes: number): Promise<BodyRead> {

@@ -35,7 +35,7 @@ export interface SchedulerDeps {
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
   /** Every form a token value can appear in (raw, URL-encoded, base64, JSON-escaped...). */
-  secretForms(value: string, auth?: AuthConfig): string[];
+  secretForms(value: string, auth?: AuthConfig): readonly string[];
   createHttpClient(opts: HttpClientOptions): HttpClient;
   createRedactor(secrets?: string[]): Redactor;
   writeBack(opts: WriteBackRequest): Promise<WriteBackResult>;

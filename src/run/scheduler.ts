@@ -24,8 +24,22 @@ import { UseRegistry, type UseOutcome } from './use-registry.js';
  */
 
 export interface RunOptions {
-  /** Parsed, error-free specs, in report order. */
-  specs: LoadedSpec[];
+  /**
+   * Parsed, error-free specs, in report order: an array, or a stream that parses them while
+   * earlier ones are in flight (then nothing holds a spec after its run; see `streamTotal`).
+   */
+  specs: readonly LoadedSpec[] | AsyncIterable<LoadedSpec>;
+  /**
+   * For a stream: the specs it may give (the run-start event's total). A spec used by another
+   * before its own turn comes has its step events held until then, as for an array.
+   */
+  streamPaths?: ReadonlySet<string>;
+  /**
+   * `failures`: once a verified spec's spec-end event is out, its passed steps keep only what the
+   * summary needs (no headers, snippets or assertions), so memory stays flat over thousands of
+   * specs. For reporters that only render failures and counts. Default `all`.
+   */
+  retain?: 'all' | 'failures';
   environment: Environment;
   /** Where tokens are read from. */
   env: Record<string, string | undefined>;
@@ -73,14 +87,16 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   // Node's default of 10 listeners, which is by design here, not a leak.
   if (opts.signal) setMaxListeners(0, opts.signal);
 
+  const list = Array.isArray(opts.specs) ? (opts.specs as readonly LoadedSpec[]) : undefined;
   const redact = deps.createRedactor([]);
-  seedSecrets(redact, deps, opts);
+  seedSecrets(redact, deps, opts, list ?? []);
   const ownHttp = opts.http === undefined;
   const http = opts.http ?? deps.createHttpClient(httpOptions(opts));
 
+  // A streamed spec is not kept for `use:`: a spec that uses it before its turn reads it itself.
   const selected = new Map<string, LoadedSpec>();
-  for (const s of opts.specs) if (!selected.has(s.absPath)) selected.set(s.absPath, s);
-  const steps = new StepEvents(emit, selected);
+  for (const s of list ?? []) if (!selected.has(s.absPath)) selected.set(s.absPath, s);
+  const steps = new StepEvents(emit, (abs) => selected.has(abs) || opts.streamPaths?.has(abs) === true);
 
   const registry: UseRegistry<LoadedSpec, Evaluation> = new UseRegistry<LoadedSpec, Evaluation>({
     known: selected,
@@ -92,6 +108,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
       return { error: `${spec.file} has errors: ${where}${bad.message}` };
     },
     evaluate: (spec) => evaluateSpec(spec, ectx),
+    settle: settleEvaluation,
     outcome: useOutcome,
     ran: (e) => e.kind === 'ran',
   });
@@ -110,35 +127,46 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 
-  emit({ type: 'run-start', total: opts.specs.length });
-  const results: SpecResult[] = new Array<SpecResult>(opts.specs.length);
-  const limiter = createLimiter(opts.concurrency ?? 8);
+  emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
+  const results: SpecResult[] = [];
+  const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
   let bailed = false;
   let reuse: ReuseWrite[] = [];
   const seen = new Set<string>();
   const writes = { limiter: createLimiter(8), pending: [] as Promise<void>[] };
 
   try {
-    await Promise.all(
-      opts.specs.map((spec, i) =>
-        limiter.run(async () => {
-          // Decided when a slot frees up, not when queued: that is what makes --bail and Ctrl-C stop the tail.
-          const notRun = opts.signal?.aborted ? 'interrupted' : bailed ? 'not run: --bail' : seen.has(spec.absPath) ? 'listed twice' : undefined;
-          seen.add(spec.absPath);
-          let result: SpecResult;
-          if (notRun) {
-            result = skipped(spec, notRun);
-          } else {
-            emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
-            steps.open(spec);
-            result = await runOne(spec, { opts, deps, ectx, registry, now, writes });
-            if (opts.bail && (result.verdict === 'failing' || result.verdict === 'blocked')) bailed = true;
-          }
-          results[i] = result;
-          emit({ type: 'spec-end', result });
-        }),
-      ),
-    );
+    // Workers take the next spec in order when they are free: specs start in report order, so a
+    // bail or an interrupt skips the tail of the list, and a stream is read only as fast as it runs.
+    const source: Iterator<LoadedSpec> | AsyncIterator<LoadedSpec> = list
+      ? list[Symbol.iterator]()
+      : (opts.specs as AsyncIterable<LoadedSpec>)[Symbol.asyncIterator]();
+    let index = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const next = await source.next();
+        if (next.done) return;
+        const spec = next.value;
+        const i = index++;
+        // Decided when a worker is free, not when queued: that is what makes --bail and Ctrl-C stop the tail.
+        const notRun = opts.signal?.aborted ? 'interrupted' : bailed ? 'not run: --bail' : seen.has(spec.absPath) ? 'listed twice' : undefined;
+        seen.add(spec.absPath);
+        let result: SpecResult;
+        if (notRun) {
+          result = skipped(spec, notRun);
+        } else {
+          emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
+          steps.open(spec);
+          result = await runOne(spec, { opts, deps, ectx, registry, now, writes });
+          if (opts.bail && (result.verdict === 'failing' || result.verdict === 'blocked')) bailed = true;
+        }
+        results[i] = result;
+        emit({ type: 'spec-end', result });
+        if (opts.retain === 'failures' && result.verdict === 'verified') slimSteps(result);
+        if (!list) registry.settle(spec.absPath);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
     await Promise.all(writes.pending);
     reuse = await writeUseCounts(registry, deps, opts);
   } finally {
@@ -260,6 +288,16 @@ async function writeUseCounts(
   return done;
 }
 
+/**
+ * What a streamed spec's registry entry keeps once the scheduler is done with it: enough for a
+ * later `use:` (verdict, reason, variables) and the use counts, not its document or step results.
+ */
+function settleEvaluation(spec: LoadedSpec, e: Evaluation): { spec: LoadedSpec; evaluation: Evaluation } {
+  const slim: LoadedSpec = { file: spec.file, absPath: spec.absPath, bytes: spec.bytes, diagnostics: [], doc: { file: spec.file, text: '', frontMatter: {}, frontMatterSpans: {}, steps: [], blocks: [] } };
+  if (e.kind !== 'ran') return { spec: slim, evaluation: e };
+  return { spec: slim, evaluation: { ...e, result: { ...e.result, steps: [], findings: [] } } };
+}
+
 function useOutcome(e: Evaluation, spec: LoadedSpec): UseOutcome {
   if (e.kind === 'config') return { ok: false, reason: `${spec.file}: ${e.reason}` };
   if (e.result.verdict === 'verified') return { ok: true, vars: e.result.vars };
@@ -298,8 +336,25 @@ function httpOptions(opts: RunOptions): Parameters<SchedulerDeps['createHttpClie
   };
 }
 
-/** Before any request: every token value any spec of the run could send is known to the redactor. */
-function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions): void {
+/**
+ * A verified spec's passed steps, cut to what a summary shows. In place: a write-back still in
+ * flight sets `writeBack` on the same object.
+ */
+function slimSteps(result: SpecResult): void {
+  result.steps = result.steps.map((s) => {
+    if (s.outcome !== 'passed') return s;
+    const slim: StepResult = { id: s.id, phase: s.phase, outcome: s.outcome, span: s.span, method: s.method, url: s.url, gateway: s.gateway, durationMs: s.durationMs, attempts: s.attempts, assertions: [], extracted: {} };
+    if (s.status !== undefined) slim.status = s.status;
+    if (s.tokenType !== undefined) slim.tokenType = s.tokenType;
+    return slim;
+  });
+}
+
+/**
+ * Before any request: every token value any spec of the run could send is known to the redactor.
+ * A streamed spec's own token types are added when it is evaluated, still before it sends.
+ */
+function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions, specs: readonly LoadedSpec[]): void {
   const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['secretForms']>[1]): void => {
     if (!value) return;
     for (const form of deps.secretForms(value, auth)) redact.add(form);
@@ -307,7 +362,7 @@ function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions): v
   for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) add(value);
   for (const api of opts.environment.apis) {
     const types = new Set(Object.keys(api.tokens));
-    for (const spec of opts.specs) for (const t of tokenTypesOf(spec, api)) types.add(t);
+    for (const spec of specs) for (const t of tokenTypesOf(spec, api)) types.add(t);
     for (const type of types) {
       const token = deps.resolveToken(api, type, opts.env);
       add(token.value, token.auth);
@@ -324,9 +379,9 @@ class StepEvents {
   readonly #emit: (e: RunEvent) => void;
   readonly #buffers = new Map<string, StepResult[]>();
   readonly #open = new Set<string>();
-  readonly #selected: ReadonlyMap<string, LoadedSpec>;
+  readonly #selected: (absPath: string) => boolean;
 
-  constructor(emit: (e: RunEvent) => void, selected: ReadonlyMap<string, LoadedSpec>) {
+  constructor(emit: (e: RunEvent) => void, selected: (absPath: string) => boolean) {
     this.#emit = emit;
     this.#selected = selected;
   }
@@ -342,7 +397,7 @@ class StepEvents {
       this.#emit({ type: 'step-end', file: spec.file, step });
       return;
     }
-    if (!this.#selected.has(spec.absPath)) return;
+    if (!this.#selected(spec.absPath)) return;
     const buffer = this.#buffers.get(spec.absPath) ?? [];
     buffer.push(step);
     this.#buffers.set(spec.absPath, buffer);

@@ -26,6 +26,8 @@ export interface UseRegistryOptions<S extends SpecLike, E> {
   outcome(evaluation: E, spec: S): UseOutcome;
   /** Whether the used spec actually ran (a use counts toward timesReused only then). */
   ran(evaluation: E): boolean;
+  /** What an entry keeps after `settle`; without it, everything is kept. */
+  settle?(spec: S, evaluation: E): { spec: S; evaluation: E };
 }
 
 export interface UseCount<S> {
@@ -58,6 +60,17 @@ export class UseRegistry<S extends SpecLike, E> {
       if ('error' in r) throw new Error(r.error);
       return r.evaluation;
     });
+  }
+
+  /**
+   * The caller is done with this spec's full evaluation: a later `use:` still gets the same
+   * outcome, from what `settle` keeps.
+   */
+  settle(absPath: string): void {
+    const entry = this.#entries.get(absPath);
+    const slim = this.#opts.settle;
+    if (!entry || !slim) return;
+    entry.promise = entry.promise.then((r) => ('error' in r ? r : slim(r.spec, r.evaluation)));
   }
 
   /** Whether an evaluation of this spec has been started (by a use or by the scheduler). */

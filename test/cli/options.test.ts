@@ -127,6 +127,20 @@ describe('exit codes', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('2 when one spec of many does not parse; the others still run and are reported', async () => {
+    await write('mixed/a-good.md', spec({ endpoint: 'GET /items', tags: ['mixed'], path: '/items' }));
+    await write('mixed/b-bad.md', '---\nendpoint: [unclosed\n---\n');
+    await write('mixed/c-good.md', spec({ endpoint: 'GET /items', tags: ['mixed'], path: '/items' }));
+    const r = await runCli(['verify', 'mixed', '--no-write', '--reporter', 'json:mixed.json'], { cwd: work.dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mixed\/b-bad\.md:\d+:\d+/);
+    const report = await readJson<{ specs: { file: string; verdict: string }[] }>(path.join(work.dir, 'mixed.json'));
+    expect(report.specs.map((s) => [s.file, s.verdict])).toEqual([
+      ['mixed/a-good.md', 'verified'],
+      ['mixed/c-good.md', 'verified'],
+    ]);
+  });
+
   it('0 with a warning when a filter matches nothing', async () => {
     const r = await runCli(['verify', '--grep', 'no-such-endpoint'], { cwd: work.dir, env: env() });
     expect(r.code).toBe(0);
