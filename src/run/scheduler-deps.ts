@@ -56,7 +56,7 @@ export async function realDeps(): Promise<SchedulerDeps> {
     secretForms: tokens.secretForms,
     createHttpClient: http.createHttpClient,
     createRedactor: redact.createRedactor,
-    // Loaded on the first write: a --no-write run never pays for the lock library.
+    // Loaded on the first write: a --no-write run never loads the write-back code.
     writeBack: async (o) => (await import('../spec/write-back.js')).writeBack(o),
   };
 }

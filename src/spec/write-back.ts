@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { WriteBackResult } from '../run/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
 import type { SpecStatus } from './model.js';
@@ -41,7 +39,7 @@ export interface WriteBackOptions {
 
 const inFlight = new Set<string>();
 
-/** Removes temp files of writes interrupted by a signal (sync: safe in an exit handler). */
+/** Removes temp files and locks of writes interrupted by a signal (sync: safe in an exit handler). */
 export function cleanupTempFiles(): void {
   for (const f of inFlight) {
     try {
@@ -76,33 +74,17 @@ function inside(file: string, root: string): boolean {
 export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult> {
   const fs = opts.fs ?? nodeFs;
   installSignalCleanup();
-  let real: string;
-  try {
-    real = await nodeFs.realpath(opts.file);
-  } catch (e) {
-    return { outcome: 'error', message: `cannot resolve the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
-  }
-  const roots = await Promise.all(opts.roots.map((r) => nodeFs.realpath(r).catch(() => path.resolve(r))));
-  if (!roots.some((r) => inside(real, r))) {
-    return { outcome: 'refused', message: 'the file (or the symlink it is) points outside the spec folders; not written' };
-  }
-  let mode: number;
-  try {
-    const st = await nodeFs.stat(real);
-    mode = st.mode & 0o7777;
-    if ((mode & 0o200) === 0) return { outcome: 'refused', message: 'the file is read-only; not written' };
-  } catch (e) {
-    return { outcome: 'error', message: `cannot stat the file: ${(e as NodeJS.ErrnoException).code ?? ''}` };
-  }
+  const place = locate(opts.file, opts.roots);
+  if ('outcome' in place) return place;
+  const { real, mode } = place;
 
-  let release: (() => Promise<void>) | undefined;
+  const lock = `${real}.lock`;
+  const locked = await acquire(lock);
+  if (locked) return { outcome: 'error', message: `could not lock the file: ${locked}` };
   try {
-    release = await lockfile.lock(real, { realpath: false, stale: 10_000, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, randomize: true } });
-  } catch (e) {
-    return { outcome: 'error', message: `could not lock the file: ${(e as Error).message}` };
-  }
-  try {
-    const currentBytes = await nodeFs.readFile(real);
+    // Read under the lock, synchronously: one small local file, and a thread-pool round trip per
+    // call costs more than the read itself.
+    const currentBytes = readFileSync(real);
     const current = decode(currentBytes);
     const original = decode(opts.originalBytes);
     if (!currentBytes.equals(opts.originalBytes) && maskOwnedValues(current.text) !== maskOwnedValues(original.text)) {
@@ -127,18 +109,18 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
   } finally {
-    await release().catch(() => undefined);
+    release(lock);
   }
 }
 
 async function atomicWrite(o: { fs: WriteBackFs; file: string; bytes: Buffer; mode: number }): Promise<string | undefined> {
-  const dir = path.dirname(o.file);
-  const tmp = path.join(dir, `.${path.basename(o.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = path.join(path.dirname(o.file), `.${path.basename(o.file)}.${process.pid}.${(++tmpSeq).toString(36)}.tmp`);
   inFlight.add(tmp);
   try {
     const handle = await o.fs.open(tmp, 'wx', o.mode);
     try {
       await handle.writeFile(o.bytes);
+      // The umask may have narrowed the mode open() was given.
       await handle.chmod(o.mode);
       await handle.sync();
     } finally {
@@ -156,4 +138,83 @@ async function atomicWrite(o: { fs: WriteBackFs; file: string; bytes: Buffer; mo
     if (code === 'ENOSPC') return 'disk full, file left unchanged';
     return `write failed (${code ?? (e as Error).message}), file left unchanged`;
   }
+}
+
+/** Unique per process; `wx` makes a clash with another process an error, not an overwrite. */
+let tmpSeq = Math.floor(Math.random() * 1e9);
+
+/** The real path and mode of a spec that may be written, or why not (synchronous: a few cheap calls). */
+function locate(file: string, rootPaths: string[]): { real: string; mode: number } | WriteBackResult {
+  let real: string;
+  try {
+    real = realpathSync.native(file);
+  } catch (e) {
+    return { outcome: 'error', message: `cannot resolve the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  const roots = rootPaths.map((r) => {
+    try {
+      return realpathSync.native(r);
+    } catch {
+      return path.resolve(r);
+    }
+  });
+  if (!roots.some((r) => inside(real, r))) {
+    return { outcome: 'refused', message: 'the file (or the symlink it is) points outside the spec folders; not written' };
+  }
+  try {
+    const mode = statSync(real).mode & 0o7777;
+    if ((mode & 0o200) === 0) return { outcome: 'refused', message: 'the file is read-only; not written' };
+    return { real, mode };
+  } catch (e) {
+    return { outcome: 'error', message: `cannot stat the file: ${(e as NodeJS.ErrnoException).code ?? ''}` };
+  }
+}
+
+/** Another run holding a lock this long has died; its lock is removed. Writes take milliseconds. */
+const STALE_MS = 10_000;
+/** Waiting for a live lock gives up after about this long. */
+const MAX_WAIT_MS = 20_000;
+
+/**
+ * Takes `<file>.lock`, waiting while another live run holds it. The lock is a file created
+ * exclusively (one synchronous call, about 40 µs here) rather than a lock library's folder with
+ * a retry schedule and refresh timers, which cost more than the write it guards. An older run's
+ * lock folder of the same name is respected, and removed once stale, like a lock file. Two runs
+ * that find the same stale lock at the same moment may both take it; the worst outcome is one
+ * lost increment, never a partial file (each write has its own temp file and rename).
+ * Returns why it could not, or undefined once held.
+ */
+async function acquire(lock: string): Promise<string | undefined> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      inFlight.add(lock);
+      return undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') return code ?? (e as Error).message;
+    }
+    let age = 0;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (age > STALE_MS) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - started > MAX_WAIT_MS) return `another run has held ${path.basename(lock)} for over ${MAX_WAIT_MS / 1000} s`;
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 45));
+  }
+}
+
+function release(lock: string): void {
+  try {
+    unlinkSync(lock);
+  } catch {
+    // already gone (removed as stale by another run after a very long hold)
+  }
+  inFlight.delete(lock);
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, lstat, open } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +150,33 @@ describe('writeBack', () => {
       new Promise((resolve) => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' }).on('close', resolve));
     expect(await Promise.all([child(), child()])).toEqual([0, 0]);
     expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(22);
+  });
+
+  it('waits while another run holds the lock, then writes on top of what that run wrote', async () => {
+    const { file, bytes } = await specFile();
+    await writeFile(`${file}.lock`, '');
+    const pending = writeBack({ file, originalBytes: bytes, roots: [dir], changes: { timesReusedDelta: 1 } });
+    await new Promise((r) => setTimeout(r, 150));
+    // The other run's write lands while ours waits; ours must apply its increment on top of it.
+    await writeFile(file, original.replace('timesReused: 2', 'timesReused: 5'));
+    await rm(`${file}.lock`);
+    expect((await pending).outcome).toBe('written');
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(6);
+    expect(await readdir(path.dirname(file))).toEqual(['a.md']);
+  });
+
+  it('removes a lock left by a run that died (older than 10 s), file or folder', async () => {
+    for (const kind of ['file', 'folder'] as const) {
+      const { file, bytes } = await specFile(`stale-${kind}.md`);
+      const lock = `${file}.lock`;
+      if (kind === 'file') await writeFile(lock, '');
+      else await mkdir(lock);
+      const old = new Date(Date.now() - 60_000);
+      await utimes(lock, old, old);
+      expect((await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('written');
+      expect(await readFile(file, 'utf8')).toMatch(/status: verified/);
+      expect((await readdir(path.dirname(file))).filter((f) => f.startsWith(`stale-${kind}`))).toEqual([`stale-${kind}.md`]);
+    }
   });
 
   it('refuses read-only files and symlinks out of the spec folders; writes through a symlink inside', async () => {
