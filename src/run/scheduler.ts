@@ -26,7 +26,7 @@ import { UseRegistry, type UseOutcome } from './use-registry.js';
 export interface RunOptions {
   /**
    * Parsed, error-free specs, in report order: an array, or a stream that parses them while
-   * earlier ones are in flight (then nothing holds a spec after its run; see `streamTotal`).
+   * earlier ones are in flight (then nothing holds a spec after its run; see `streamPaths`).
    */
   specs: readonly LoadedSpec[] | AsyncIterable<LoadedSpec>;
   /**
@@ -163,7 +163,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
         results[i] = result;
         emit({ type: 'spec-end', result });
         if (opts.retain === 'failures' && result.verdict === 'verified') slimSteps(result);
-        if (!list) registry.settle(spec.absPath);
+        registry.settle(spec.absPath);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -289,7 +289,7 @@ async function writeUseCounts(
 }
 
 /**
- * What a streamed spec's registry entry keeps once the scheduler is done with it: enough for a
+ * What a spec's registry entry keeps once the scheduler is done with it: enough for a
  * later `use:` (verdict, reason, variables) and the use counts, not its document or step results.
  */
 function settleEvaluation(spec: LoadedSpec, e: Evaluation): { spec: LoadedSpec; evaluation: Evaluation } {

@@ -83,3 +83,9 @@ async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
   for (const d of dirs) found.push(...(await walk(d)));
   return found;
 }
+
+/** How a spec file is named in output: relative to cwd with "/" separators, absolute when outside it. */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+}

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { discoverSpecFiles } from './discover.js';
+import { discoverSpecFiles, displayPath } from './discover.js';
 import { lintSpec } from './lint.js';
-import { parseSpec, readSpec } from './parse.js';
+import { parseSpec, readSpecSync } from './parse.js';
 import { createOpenApiLinter } from './lint-openapi.js';
 
 export interface LintPathsOptions {
@@ -35,29 +35,21 @@ export async function lintPaths(opts: LintPathsOptions): Promise<{ diagnostics: 
   };
   const openApi = createOpenApiLinter();
   const exportsOf = createExportsReader();
-  const batch = 64;
-  for (let i = 0; i < found.files.length; i += batch) {
-    const loaded = await Promise.all(found.files.slice(i, i + batch).map((abs) => readSpec(abs, displayPath(opts.cwd, abs))));
-    for (const spec of loaded) {
-      const diagnostics = [...spec.diagnostics];
-      // A file whose YAML or Markdown structure did not read has nothing reliable to lint;
-      // type errors in single values still leave the rest worth checking.
-      if (!diagnostics.some((d) => d.severity === 'error' && STRUCTURAL.test(d.code))) {
-        diagnostics.push(...lintSpec(spec.doc, { knownVars: opts.knownVars, mayComeFromEnv: opts.mayComeFromEnv, fileExists, specDir: path.dirname(spec.absPath), exportsOf }));
-        diagnostics.push(...(await openApi(spec.doc, spec.absPath)));
-      }
-      files.push({ file: spec.file, source: spec.doc.text, diagnostics: sortByPosition(diagnostics) });
+  for (const abs of found.files) {
+    const spec = readSpecSync(abs, displayPath(opts.cwd, abs));
+    const diagnostics = [...spec.diagnostics];
+    // A file whose YAML or Markdown structure did not read has nothing reliable to lint;
+    // type errors in single values still leave the rest worth checking.
+    if (!diagnostics.some((d) => d.severity === 'error' && STRUCTURAL.test(d.code))) {
+      diagnostics.push(...lintSpec(spec.doc, { knownVars: opts.knownVars, mayComeFromEnv: opts.mayComeFromEnv, fileExists, specDir: path.dirname(spec.absPath), exportsOf }));
+      diagnostics.push(...(await openApi(spec.doc, spec.absPath)));
     }
+    files.push({ file: spec.file, source: spec.doc.text, diagnostics: sortByPosition(diagnostics) });
   }
   return { diagnostics: found.diagnostics, files };
 }
 
 const STRUCTURAL = /^(yaml-|front-matter-|missing-front-matter$|unclosed-front-matter$|invalid-utf8$|empty-file$|read-error$|steps-not-list$|duplicate-key$|forbidden-key$)/;
-
-function displayPath(cwd: string, abs: string): string {
-  const rel = path.relative(cwd, abs);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
-}
 
 function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
   return ds

@@ -4,6 +4,7 @@ import { diag } from '../../src/diagnostics/diagnostic.js';
 import type { ChainContext, ChainResult } from '../../src/run/chain.js';
 import type { StepResult, Verdict, WriteBackResult } from '../../src/run/result.js';
 import type { HttpClient, Redactor, SchedulerDeps, WriteBackRequest } from '../../src/run/scheduler-deps.js';
+import type { RunOptions } from '../../src/run/scheduler.js';
 import type { FrontMatter, ParsedStep, Step } from '../../src/spec/model.js';
 import type { LoadedSpec } from '../../src/spec/parse.js';
 
@@ -133,3 +134,24 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
 }
 
 export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Options for runSpecs with fake collaborators: no `use:` loads unless a test gives loadSpec. */
+export function runOptions(
+  specs: RunOptions['specs'],
+  chain: (spec: LoadedSpec, ctx: ChainContext) => Promise<ChainResult>,
+  extra: Partial<RunOptions> = {},
+): { opts: RunOptions; fakes: Fakes } {
+  const fakes = fakeDeps(chain);
+  const opts: RunOptions = {
+    specs,
+    environment: environment(),
+    env: {},
+    loadSpec: async (abs) => {
+      throw new Error(`unexpected load of ${abs}`);
+    },
+    deps: fakes.deps,
+    now: () => new Date('2026-03-01T10:00:00.000Z'),
+    ...extra,
+  };
+  return { opts, fakes };
+}

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain.js';
 import type { RunEvent } from '../../src/run/result.js';
-import { runSpecs, type RunOptions } from '../../src/run/scheduler.js';
+import { runSpecs } from '../../src/run/scheduler.js';
 import type { LoadedSpec } from '../../src/spec/parse.js';
-import { chainResult, environment, fakeDeps, fakeSpec, ROOT, stepResult } from './scheduler-fakes.js';
+import { chainResult, fakeSpec, ROOT, runOptions, stepResult } from './scheduler-fakes.js';
 
 type Chain = (spec: LoadedSpec, ctx: ChainContext) => Promise<ChainResult>;
 
@@ -15,21 +15,7 @@ async function* stream(specs: LoadedSpec[], pulled: string[] = []): AsyncGenerat
   }
 }
 
-function options(specs: RunOptions['specs'], chain: Chain, extra: Partial<RunOptions> = {}) {
-  const fakes = fakeDeps(chain);
-  const opts: RunOptions = {
-    specs,
-    environment: environment(),
-    env: {},
-    loadSpec: async (abs) => {
-      throw new Error(`unexpected load of ${abs}`);
-    },
-    deps: fakes.deps,
-    now: () => new Date('2026-03-01T10:00:00.000Z'),
-    ...extra,
-  };
-  return { opts, fakes };
-}
+const options = runOptions;
 
 const withSteps = (verdict: ChainResult['verdict']): ChainResult =>
   chainResult(verdict, {

@@ -2,27 +2,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain.js';
 import type { RunEvent } from '../../src/run/result.js';
-import { runSpecs, type RunOptions } from '../../src/run/scheduler.js';
+import { runSpecs } from '../../src/run/scheduler.js';
 import type { LoadedSpec } from '../../src/spec/parse.js';
-import { api, chainResult, deferred, environment, fakeDeps, fakeSpec, ROOT, stepResult, tick } from './scheduler-fakes.js';
+import { api, chainResult, deferred, environment, fakeSpec, ROOT, runOptions, stepResult, tick } from './scheduler-fakes.js';
 
 type Chain = (spec: LoadedSpec, ctx: ChainContext) => Promise<ChainResult>;
 
-function options(specs: LoadedSpec[], chain: Chain, extra: Partial<RunOptions> = {}) {
-  const fakes = fakeDeps(chain);
-  const opts: RunOptions = {
-    specs,
-    environment: environment(),
-    env: {},
-    loadSpec: async (abs) => {
-      throw new Error(`unexpected load of ${abs}`);
-    },
-    deps: fakes.deps,
-    now: () => new Date('2026-03-01T10:00:00.000Z'),
-    ...extra,
-  };
-  return { opts, fakes };
-}
+const options = runOptions;
 
 /** A chain that follows `use:` steps the way the real one does: a failed use blocks the spec. */
 function usingChain(verdicts: Record<string, ChainResult['verdict']> = {}, runs: string[] = []): Chain {
