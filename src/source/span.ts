@@ -25,6 +25,8 @@ export interface Span {
 export class LineIndex {
   readonly #starts: number[];
   readonly #text: string;
+  /** The line of the last lookup: callers mostly ask in file order, so the next answer is usually here or just after. */
+  #last = 0;
 
   constructor(text: string) {
     this.#text = text;
@@ -45,14 +47,19 @@ export class LineIndex {
   /** Offset (0-based, clamped to the text) to 1-based line and column. */
   position(offset: number): Pos {
     const o = Math.max(0, Math.min(offset, this.#text.length));
-    let lo = 0;
-    let hi = this.#starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.#starts[mid] ?? 0) <= o) lo = mid;
-      else hi = mid - 1;
+    const starts = this.#starts;
+    let lo = this.#last;
+    if (!(starts[lo]! <= o && (lo + 1 >= starts.length || starts[lo + 1]! > o))) {
+      lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      this.#last = lo;
     }
-    return { line: lo + 1, col: o - (this.#starts[lo] ?? 0) + 1 };
+    return { line: lo + 1, col: o - starts[lo]! + 1 };
   }
 
   /** Offset of the first character of a 1-based line. */

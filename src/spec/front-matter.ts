@@ -32,7 +32,6 @@ export function checkFrontMatter(loaded: Located, at: Span): FrontMatterResult {
     return { frontMatter: {}, spans, diagnostics: [d] };
   }
   const c = new Checker({ keySpans: loaded.keySpans, valueSpans: loaded.valueSpans, fallback: at });
-  const fm: FrontMatter = { ...value };
   const typed: Record<string, unknown> = {
     endpoint: c.string(value, '', 'endpoint'),
     domain: c.string(value, '', 'domain'),
@@ -46,9 +45,11 @@ export function checkFrontMatter(loaded: Located, at: Span): FrontMatterResult {
     tokens: c.stringList(value, '', 'tokens'),
     api: c.string(value, '', 'api'),
   };
-  for (const [k, v] of Object.entries(typed)) {
-    if (v === undefined) delete fm[k];
-    else fm[k] = v;
+  // The user's key order, typed values in place of the known keys, and no known key of the wrong type.
+  const fm: FrontMatter = {};
+  for (const k of Object.keys(value)) {
+    const v = Object.hasOwn(typed, k) ? typed[k] : value[k];
+    if (v !== undefined) fm[k] = v;
   }
 
   let endpoint: FrontMatterResult['endpoint'];

@@ -137,7 +137,9 @@ function scanBody(text: string, all: Line[], from: number): FencedBlock[] {
   let prevParagraph: { text: string; line: number } | undefined;
   for (let i = from; i < all.length; i++) {
     const line = all[i] as Line;
-    const open = FENCE_OPEN.exec(line.text);
+    // Most lines are prose: the first character after up to three spaces rules out every regex below.
+    const lead = leadChar(line.text);
+    const open = lead === '`' || lead === '~' ? FENCE_OPEN.exec(line.text) : null;
     // A backtick fence whose info string has a backtick is inline code, not a fence (CommonMark).
     if (open && !(open[1]?.startsWith('`') && (open[2] ?? '').includes('`'))) {
       const fence = open[1] as string;
@@ -157,13 +159,13 @@ function scanBody(text: string, all: Line[], from: number): FencedBlock[] {
       prevParagraph = undefined;
       continue;
     }
-    const atx = ATX.exec(line.text);
+    const atx = lead === '#' ? ATX.exec(line.text) : null;
     if (atx) {
       heading = withPhase((atx[2] ?? '').trim(), i + 1);
       prevParagraph = undefined;
       continue;
     }
-    if (prevParagraph && SETEXT.test(line.text) && !prevParagraph.text.trimStart().startsWith('|')) {
+    if (prevParagraph && (lead === '=' || lead === '-') && SETEXT.test(line.text) && !prevParagraph.text.trimStart().startsWith('|')) {
       heading = withPhase(prevParagraph.text.trim(), prevParagraph.line);
       prevParagraph = undefined;
       continue;
@@ -171,6 +173,13 @@ function scanBody(text: string, all: Line[], from: number): FencedBlock[] {
     prevParagraph = line.text.trim() === '' ? undefined : { text: line.text, line: i + 1 };
   }
   return blocks;
+}
+
+/** The first character after at most three leading spaces ("" for a blank line). */
+function leadChar(text: string): string {
+  let i = 0;
+  while (i < 3 && text.charCodeAt(i) === 32) i++;
+  return text.charAt(i);
 }
 
 function withPhase(text: string, line: number): NonNullable<FencedBlock['heading']> {

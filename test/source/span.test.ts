@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../src/source/span.js';
 
@@ -23,5 +24,14 @@ describe('LineIndex', () => {
   it('builds spans with end positions', () => {
     const idx = new LineIndex('key: value\n');
     expect(idx.span('f.md', 5, 10)).toEqual({ file: 'f.md', line: 1, col: 6, endLine: 1, endCol: 11 });
+  });
+
+  it('answers lookups in any order as if each were the first (it remembers the last line it found)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', ' ', '\n', '\r', '\r\n')).map((parts) => parts.join('')), fc.array(fc.integer({ min: -2, max: 60 })), (text, offsets) => {
+        const shared = new LineIndex(text);
+        for (const o of offsets) expect(shared.position(o)).toEqual(new LineIndex(text).position(o));
+      }),
+    );
   });
 });
