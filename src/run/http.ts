@@ -87,7 +87,8 @@ async function follow(req: HttpRequest, s: Settings, counter: { attempts: number
   if (typeof start === 'string') return failed({ code: 'refused', message: start });
 
   let hop: Hop = { method: req.method.toUpperCase(), url: start, headers: { ...req.headers }, ...(req.body !== undefined ? { body: req.body } : {}) };
-  const visited = new Set([hop.url.href]);
+  // Only a run that follows redirects needs the hops seen so far.
+  const visited = req.followRedirects ? new Set([hop.url.href]) : undefined;
   for (let redirects = 0; ; redirects++) {
     const r = await sendWithRetries(hop, req, s, counter);
     if (!r.ok) return failed(r.error, r.status);
@@ -97,10 +98,10 @@ async function follow(req: HttpRequest, s: Settings, counter: { attempts: number
       if (redirects >= MAX_REDIRECTS) return failed({ code: 'redirect', message: `more than ${MAX_REDIRECTS} redirects, last from ${describeUrl(hop.url)}` }, status);
       const next = nextHop(hop, status, location, req.credentialHeaders);
       if (!next.ok) return failed({ code: 'redirect', message: next.message }, status);
-      if (visited.has(next.hop.url.href)) {
+      if (visited?.has(next.hop.url.href)) {
         return failed({ code: 'redirect', message: `redirect loop: ${describeUrl(hop.url)} leads back to ${describeUrl(next.hop.url)}` }, status);
       }
-      visited.add(next.hop.url.href);
+      visited?.add(next.hop.url.href);
       hop = next.hop;
       continue;
     }
