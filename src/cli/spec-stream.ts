@@ -1,4 +1,4 @@
-import { readSpecSync, type LoadedSpec } from '../spec/parse.js';
+import { readSpecInStages, type LoadedSpec } from '../spec/parse.js';
 
 /**
  * The specs of a `verify` run, parsed while earlier ones are in flight
@@ -8,9 +8,11 @@ import { readSpecSync, type LoadedSpec } from '../spec/parse.js';
  *
  * A worker asking for the next spec gets one read ahead if there is one, or
  * has it parsed on the spot; after each ask, more are parsed in later turns of
- * the event loop (one per turn, so responses that arrive meanwhile are not
- * kept waiting), up to `readAhead`. Specs with errors never reach the run:
- * they go to `onBroken` as they are found.
+ * the event loop, up to `readAhead`. Each turn does one stage of a spec (the
+ * read and front-matter, or one step block), so a response that arrives
+ * meanwhile waits for a stage, not a whole spec, and the parse spreads over
+ * every request's wait rather than filling only the first. Specs with errors
+ * never reach the run: they go to `onBroken` as they are found.
  */
 export interface SpecStreamOptions {
   /** Absolute paths, in report order. */
@@ -30,6 +32,8 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
   readonly #o: SpecStreamOptions;
   #next = 0;
   readonly #ready: LoadedSpec[] = [];
+  /** The spec being parsed in the background, between two of its stages. */
+  #partial: Generator<void, LoadedSpec, void> | undefined;
   #scheduled = false;
 
   constructor(opts: SpecStreamOptions) {
@@ -44,27 +48,53 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
     return Promise.resolve({ done: false, value: spec });
   }
 
-  /** The next spec without errors, or undefined at the end. */
+  /** The next spec without errors, parsed now (finishing one begun in the background), or undefined at the end. */
   #parseNext(): LoadedSpec | undefined {
-    while (this.#next < this.#o.files.length) {
-      const abs = this.#o.files[this.#next++]!;
-      const spec = readSpecSync(abs, this.#o.displayPath(abs));
-      if (spec.diagnostics.some((d) => d.severity === 'error')) this.#o.onBroken(spec);
-      else return spec;
+    for (;;) {
+      const stages = this.#partial ?? this.#start();
+      if (!stages) return undefined;
+      this.#partial = undefined;
+      let r = stages.next();
+      while (!r.done) r = stages.next();
+      if (this.#usable(r.value)) return r.value;
     }
-    return undefined;
+  }
+
+  #start(): Generator<void, LoadedSpec, void> | undefined {
+    if (this.#next >= this.#o.files.length) return undefined;
+    const abs = this.#o.files[this.#next++]!;
+    return readSpecInStages(abs, this.#o.displayPath(abs));
+  }
+
+  #usable(spec: LoadedSpec): boolean {
+    if (!spec.diagnostics.some((d) => d.severity === 'error')) return true;
+    this.#o.onBroken(spec);
+    return false;
+  }
+
+  /** One stage of background parsing. */
+  #stage(): void {
+    const stages = this.#partial ?? this.#start();
+    if (!stages) return;
+    const r = stages.next();
+    if (!r.done) {
+      this.#partial = stages;
+      return;
+    }
+    this.#partial = undefined;
+    if (this.#usable(r.value)) this.#ready.push(r.value);
   }
 
   #fill(): void {
-    if (this.#scheduled || this.#ready.length >= this.#o.readAhead || this.#next >= this.#o.files.length) return;
+    if (this.#scheduled || this.#ready.length >= this.#o.readAhead) return;
+    if (!this.#partial && this.#next >= this.#o.files.length) return;
     this.#scheduled = true;
     // Two turns later, not one: undici sends a queued request from an immediate of its own, and
     // the request that just started should be on the wire before this parse takes the thread.
     setImmediate(() =>
       setImmediate(() => {
         this.#scheduled = false;
-        const spec = this.#parseNext();
-        if (spec) this.#ready.push(spec);
+        this.#stage();
         this.#fill();
       }),
     );

@@ -24,6 +24,21 @@ const STEPS_LINE = /^steps[ \t]*:/m;
 
 /** Parses a decoded spec file (without BOM). Never throws on user input. */
 export function parseSpec(text: string, file: string): ParseResult {
+  return drain(parseInStages(text, file));
+}
+
+/** A staged parse: a caller holding a stage boundary may have a response waiting (see cli/spec-stream). */
+type Stages<T> = Generator<void, T, void>;
+
+function drain<T>(stages: Stages<T>): T {
+  for (;;) {
+    const r = stages.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** parseSpec in stages: the front-matter, then one stage per step block. */
+function* parseInStages(text: string, file: string): Stages<ParseResult> {
   const index = new LineIndex(text);
   const split = splitSpec(text, file);
   const diagnostics: Diagnostic[] = [...split.diagnostics];
@@ -53,6 +68,7 @@ export function parseSpec(text: string, file: string): ParseResult {
       );
       continue;
     }
+    yield;
     const blockIndex = doc.blocks.length;
     const stepBlock: StepBlock = { phase, fenceLine: block.fenceLine, text: block.text, offset: block.offset };
     doc.blocks.push(stepBlock);
@@ -151,6 +167,16 @@ export async function readSpec(absPath: string, displayPath: string): Promise<Lo
 
 /** readSpec without the promise, for a caller that parses between other work (see cli/spec-stream). */
 export function readSpecSync(absPath: string, displayPath: string): LoadedSpec {
+  return drain(readSpecInStages(absPath, displayPath));
+}
+
+/**
+ * readSpecSync cut into stages of a few tens of microseconds each: reading
+ * and the front-matter, then each step block. A run parses the next specs in
+ * these stages while its requests are in flight, so a response that arrives
+ * meanwhile waits for one stage, not for a whole spec.
+ */
+export function* readSpecInStages(absPath: string, displayPath: string): Stages<LoadedSpec> {
   let bytes: Buffer;
   try {
     // Synchronous on purpose: spec files are small and local, and a promise-based read costs
@@ -171,7 +197,8 @@ export function readSpecSync(absPath: string, displayPath: string): LoadedSpec {
   if (decoded.diagnostics.some((d) => d.severity === 'error')) {
     return { file: displayPath, absPath, bytes, doc: emptyDoc(displayPath, decoded.text), diagnostics: decoded.diagnostics };
   }
-  const parsed = parseSpec(decoded.text, displayPath);
+  yield;
+  const parsed = yield* parseInStages(decoded.text, displayPath);
   return { file: displayPath, absPath, bytes, doc: parsed.doc, diagnostics: [...decoded.diagnostics, ...parsed.diagnostics] };
 }
 

@@ -47,7 +47,7 @@ describe('streamSpecs', () => {
     const it = streamSpecs({ files: list, displayPath: (a) => path.basename(a), readAhead: 3, onBroken: () => undefined })[Symbol.asyncIterator]();
     const first = await it.next();
     expect((first.value as LoadedSpec).file).toBe('s00.md');
-    await turns(20);
+    await turns(40);
     // Whatever was read ahead is in memory; the rest is read from disk only when asked for.
     for (const f of list.slice(1)) await unlink(f).catch(() => undefined);
     const rest: string[] = [];
@@ -68,6 +68,25 @@ describe('streamSpecs', () => {
     expect(handed).toEqual(['s00.md']);
     await it.next();
     expect(handed).toEqual(['s00.md', 's01.md']);
+    expect((await it.next()).done).toBe(true);
+  });
+
+  it('finishes a spec it had begun parsing in the background when a worker asks for it', async () => {
+    const twoBlocks = `${good(1)}\n## Cleanup\n\n\`\`\`yaml\nsteps:\n  - id: tidy\n    method: DELETE\n    path: /items/1\n\`\`\`\n`;
+    const list = await files([good(0), twoBlocks, broken, good(3)]);
+    const brokenFiles: string[] = [];
+    const it = streamSpecs({ files: list, displayPath: (a) => path.basename(a), readAhead: 2, onBroken: (s) => brokenFiles.push(s.file) })[Symbol.asyncIterator]();
+    expect(((await it.next()).value as LoadedSpec).file).toBe('s00.md');
+    // One background stage: s01 is read but its YAML is not parsed yet.
+    await turns(2);
+    const second = (await it.next()).value as LoadedSpec;
+    expect(second.file).toBe('s01.md');
+    expect(second.doc.steps.map((s) => s.step.id)).toEqual(['get', 'tidy']);
+    expect(second.diagnostics).toEqual([]);
+    await turns(3);
+    const third = (await it.next()).value as LoadedSpec;
+    expect(third.file).toBe('s03.md');
+    expect(brokenFiles).toEqual(['s02.md']);
     expect((await it.next()).done).toBe(true);
   });
 });
