@@ -46,6 +46,20 @@ function located(parsed: ParsedStep, err: TemplateError): string {
   return `${span.file}:${span.line}:${span.col}`;
 }
 
+/** A run has a handful of gateways and thousands of requests: each gateway URL is parsed once. */
+const origins = new Map<string, string>();
+
+function gatewayOrigin(base: string): string {
+  let origin = origins.get(base);
+  if (origin === undefined) {
+    origin = new URL(base).origin;
+    // A long-lived process (tests, a library user) may see many: keep the cache small.
+    if (origins.size >= 64) origins.clear();
+    origins.set(base, origin);
+  }
+  return origin;
+}
+
 export function buildRequest(parsed: ParsedStep, ctx: ChainContext, lookup: Lookup, token: Token | undefined): BuiltRequest | { error: StepError } {
   const s = parsed.step;
   const rawPath = typeof s.path === 'string' ? s.path : '';
@@ -87,14 +101,14 @@ export function buildRequest(parsed: ParsedStep, ctx: ChainContext, lookup: Look
 
   // Belt and braces: whatever the templates produced, the request goes to the gateway's own origin.
   let target: URL;
-  let gateway: URL;
+  let gateway: string;
   try {
-    gateway = new URL(base);
+    gateway = gatewayOrigin(base);
     target = new URL(url);
   } catch {
     return { error: { code: 'refused', message: `"${ctx.redact(url)}" is not a valid URL` } };
   }
-  if (target.origin !== gateway.origin) return { error: { code: 'refused', message: `the request would leave the gateway's host (${ctx.redact(target.origin)})` } };
+  if (target.origin !== gateway) return { error: { code: 'refused', message: `the request would leave the gateway's host (${ctx.redact(target.origin)})` } };
 
   const lowerCreds = new Set([...credentialHeaders].map((h) => h.toLowerCase()));
   const shownHeaders: Record<string, string> = {};
