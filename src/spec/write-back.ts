@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
@@ -7,9 +7,9 @@ import type { SpecStatus } from './model.js';
 
 /**
  * Writes a run's verdict into a spec file: only the owned keys change, the
- * write is atomic (temp file in the same folder, fsync, rename), a lock keeps
- * concurrent runs from losing increments, and a file edited since it was read
- * for the run is left alone. Never throws.
+ * write is atomic (temp file in the same folder, fsync, rename), the temp
+ * file doubles as a lock that keeps concurrent runs from losing increments,
+ * and a file edited since it was read for the run is left alone. Never throws.
  */
 
 export interface OwnedChanges {
@@ -39,7 +39,7 @@ export interface WriteBackOptions {
 
 const inFlight = new Set<string>();
 
-/** Removes temp files and locks of writes interrupted by a signal (sync: safe in an exit handler). */
+/** Removes the temp files of writes interrupted by a signal (sync: safe in an exit handler). */
 export function cleanupTempFiles(): void {
   for (const f of inFlight) {
     try {
@@ -78,9 +78,11 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
   if ('outcome' in place) return place;
   const { real, mode } = place;
 
-  const lock = `${real}.lock`;
-  const locked = await acquire(lock);
-  if (locked) return { outcome: 'error', message: `could not lock the file: ${locked}` };
+  const tmp = tempPathFor(real);
+  const held = await acquire(fs, tmp, mode);
+  if (typeof held === 'string') return { outcome: 'error', message: `could not lock the file: ${held}` };
+  let open = true;
+  let renamed = false;
   try {
     // Read under the lock, synchronously: one small local file, and a thread-pool round trip per
     // call costs more than the read itself.
@@ -101,47 +103,60 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
     if ('error' in edited) return { outcome: 'error', message: edited.error.message };
     if (edited.text === current.text) return { outcome: 'unchanged' };
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
-    const err = await atomicWrite({ fs, file: real, bytes, mode });
-    if (err) return { outcome: 'error', message: err };
+    try {
+      await held.writeFile(bytes);
+      if (narrowedByUmask(mode)) await held.chmod(mode);
+      await held.sync();
+      open = false;
+      await held.close();
+      await fs.rename(tmp, real);
+      renamed = true;
+      // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
+      // keep the old, complete file, and a verdict is cheap to recompute; the cost was 0.2 ms a file.
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC') return { outcome: 'error', message: 'disk full, file left unchanged' };
+      return { outcome: 'error', message: `write failed (${code ?? (e as Error).message}), file left unchanged` };
+    }
     const changes: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) changes[k] = v;
     return { outcome: 'written', changes };
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
   } finally {
-    release(lock);
+    if (open) await held.close().catch(() => undefined);
+    if (!renamed) await fs.unlink(tmp).catch(() => undefined);
+    inFlight.delete(tmp);
   }
 }
 
-async function atomicWrite(o: { fs: WriteBackFs; file: string; bytes: Buffer; mode: number }): Promise<string | undefined> {
-  const tmp = path.join(path.dirname(o.file), `.${path.basename(o.file)}.${process.pid}.${(++tmpSeq).toString(36)}.tmp`);
-  inFlight.add(tmp);
+let umask: number | undefined;
+
+/**
+ * Whether open() will have created the temp file with fewer permissions than the spec has. Only
+ * then is a chmod needed: one system call fewer per file in the common case (a 0644 spec under a
+ * 022 umask), which counts when the file system is what a write-back run waits on.
+ */
+function narrowedByUmask(mode: number): boolean {
   try {
-    const handle = await o.fs.open(tmp, 'wx', o.mode);
-    try {
-      await handle.writeFile(o.bytes);
-      // The umask may have narrowed the mode open() was given.
-      await handle.chmod(o.mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await o.fs.rename(tmp, o.file);
-    inFlight.delete(tmp);
-    // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
-    // keep the old, complete file, and a verdict is cheap to recompute; the cost was 0.2 ms a file.
-    return undefined;
-  } catch (e) {
-    await o.fs.unlink(tmp).catch(() => undefined);
-    inFlight.delete(tmp);
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') return 'disk full, file left unchanged';
-    return `write failed (${code ?? (e as Error).message}), file left unchanged`;
+    // Read once; process.umask() with no argument is a documented read of the process umask.
+    umask ??= process.umask();
+  } catch {
+    return true;
   }
+  return (mode & 0o7000) !== 0 || (mode & 0o777 & ~umask) !== (mode & 0o777);
 }
 
-/** Unique per process; `wx` makes a clash with another process an error, not an overwrite. */
-let tmpSeq = Math.floor(Math.random() * 1e9);
+/**
+ * The temp file a write goes through, which is also the file's lock: one name per spec file, so
+ * creating it exclusively both starts the write and keeps a second run's write of the same file
+ * waiting until this one is renamed into place (or removed). A separate lock file cost two more
+ * file creations and removals per spec, each waiting on the file system's journal behind the
+ * other writes' fsyncs.
+ */
+export function tempPathFor(realPath: string): string {
+  return path.join(path.dirname(realPath), `.${path.basename(realPath)}.verify.tmp`);
+}
 
 /** The real path and mode of a spec that may be written, or why not (synchronous: a few cheap calls). */
 function locate(file: string, rootPaths: string[]): { real: string; mode: number } | WriteBackResult {
@@ -176,45 +191,35 @@ const STALE_MS = 10_000;
 const MAX_WAIT_MS = 20_000;
 
 /**
- * Takes `<file>.lock`, waiting while another live run holds it. The lock is a file created
- * exclusively (one synchronous call, about 40 µs here) rather than a lock library's folder with
- * a retry schedule and refresh timers, which cost more than the write it guards. An older run's
- * lock folder of the same name is respected, and removed once stale, like a lock file. Two runs
- * that find the same stale lock at the same moment may both take it; the worst outcome is one
- * lost increment, never a partial file (each write has its own temp file and rename).
- * Returns why it could not, or undefined once held.
+ * Creates the temp file exclusively (see tempPathFor), waiting while another live run holds it.
+ * One left by a run that died (older than STALE_MS, a file or a folder) is removed. Two runs that
+ * find the same stale one at the same moment may both go on; the worst outcome is one lost
+ * increment, never a partial file (the rename replaces the file whole).
+ * Returns the open temp file, or why it could not be had.
  */
-async function acquire(lock: string): Promise<string | undefined> {
+async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<nodeFs.FileHandle | string> {
   const started = Date.now();
   for (;;) {
     try {
-      closeSync(openSync(lock, 'wx'));
-      inFlight.add(lock);
-      return undefined;
+      const handle = await fs.open(tmp, 'wx', mode);
+      inFlight.add(tmp);
+      return handle;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC') return 'disk full, file left unchanged';
       if (code !== 'EEXIST') return code ?? (e as Error).message;
     }
     let age = 0;
     try {
-      age = Date.now() - statSync(lock).mtimeMs;
+      age = Date.now() - statSync(tmp).mtimeMs;
     } catch {
       continue; // released meanwhile
     }
     if (age > STALE_MS) {
-      rmSync(lock, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() - started > MAX_WAIT_MS) return `another run has held ${path.basename(lock)} for over ${MAX_WAIT_MS / 1000} s`;
+    if (Date.now() - started > MAX_WAIT_MS) return `another run has been writing it for over ${MAX_WAIT_MS / 1000} s`;
     await new Promise((r) => setTimeout(r, 5 + Math.random() * 45));
   }
-}
-
-function release(lock: string): void {
-  try {
-    unlinkSync(lock);
-  } catch {
-    // already gone (removed as stale by another run after a very long hold)
-  }
-  inFlight.delete(lock);
 }

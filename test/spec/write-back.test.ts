@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFrontMatter, maskOwnedValues, ownedValues } from '../../src/spec/front-matter-edit.js';
-import { writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+import { tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
 
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/000_11bf8588d5c8ca38.txt');
 let dir: string;
@@ -108,6 +108,20 @@ describe('writeBack', () => {
     expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('keeps the file\'s permissions, also those the umask would narrow', async () => {
+    const before = process.umask(0o022);
+    try {
+      for (const mode of [0o664, 0o644, 0o600, 0o666]) {
+        const { file, bytes } = await specFile(`mode-${mode.toString(8)}.md`);
+        await chmod(file, mode);
+        expect((await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('written');
+        expect((await lstat(file)).mode & 0o7777).toBe(mode);
+      }
+    } finally {
+      process.umask(before);
+    }
+  });
+
   it('keeps a BOM', async () => {
     const text = `\uFEFF${original}`;
     const { file, bytes } = await specFile('bom.md', text);
@@ -152,30 +166,31 @@ describe('writeBack', () => {
     expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(22);
   });
 
-  it('waits while another run holds the lock, then writes on top of what that run wrote', async () => {
+  it('waits while another run holds the lock (its temp file), then writes on top of what that run wrote', async () => {
     const { file, bytes } = await specFile();
-    await writeFile(`${file}.lock`, '');
+    const held = tempPathFor(await realpath(file));
+    await writeFile(held, 'half-written by the other run');
     const pending = writeBack({ file, originalBytes: bytes, roots: [dir], changes: { timesReusedDelta: 1 } });
     await new Promise((r) => setTimeout(r, 150));
     // The other run's write lands while ours waits; ours must apply its increment on top of it.
     await writeFile(file, original.replace('timesReused: 2', 'timesReused: 5'));
-    await rm(`${file}.lock`);
+    await rm(held);
     expect((await pending).outcome).toBe('written');
     expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(6);
     expect(await readdir(path.dirname(file))).toEqual(['a.md']);
   });
 
-  it('removes a lock left by a run that died (older than 10 s), file or folder', async () => {
+  it('removes a temp file (the lock) left by a run that died (older than 10 s), file or folder', async () => {
     for (const kind of ['file', 'folder'] as const) {
       const { file, bytes } = await specFile(`stale-${kind}.md`);
-      const lock = `${file}.lock`;
+      const lock = tempPathFor(await realpath(file));
       if (kind === 'file') await writeFile(lock, '');
       else await mkdir(lock);
       const old = new Date(Date.now() - 60_000);
       await utimes(lock, old, old);
       expect((await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('written');
       expect(await readFile(file, 'utf8')).toMatch(/status: verified/);
-      expect((await readdir(path.dirname(file))).filter((f) => f.startsWith(`stale-${kind}`))).toEqual([`stale-${kind}.md`]);
+      expect((await readdir(path.dirname(file))).filter((f) => f.includes(`stale-${kind}`))).toEqual([`stale-${kind}.md`]);
     }
   });
 
