@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { LineIndex, type Span } from '../source/span.js';
 import { validateConfig, type ConfigData, type KeyPath } from './config-schema.js';
 import { DEFAULT_CONFIG_YAML } from './default-config.js';
 import { loadDotEnvFiles } from './dotenv.js';
+import { fastLoadYaml } from '../spec/yaml-fast.js';
+import { yamlLib } from '../spec/yaml-lib.js';
 
 export type { ApiData, ConfigData, EnvironmentData } from './config-schema.js';
 
@@ -71,14 +73,26 @@ export async function loadConfig(opts: { cwd: string; envName?: string; env: Rec
   const index = new LineIndex(text);
   const at = (start: number, end?: number): Span | undefined => (file ? index.span(display, start, end) : undefined);
 
+  // Plain YAML, which configs are, is read by the fast reader; the yaml package (and its
+  // document, for the positions of diagnostics) is loaded only when something needs it.
+  const fast = fastLoadYaml(text, { file: display, index, base: 0, diagnostics: [] });
+  let parsed = false;
   let doc: Document | undefined;
-  try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  } catch (e) {
-    diagnostics.push(diag('error', 'config-yaml', `${display}: ${(e as Error).message.split('\n')[0]}`));
-  }
+  const fullDoc = (): Document | undefined => {
+    if (parsed) return doc;
+    parsed = true;
+    try {
+      doc = yamlLib().parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    } catch (e) {
+      diagnostics.push(diag('error', 'config-yaml', `${display}: ${(e as Error).message.split('\n')[0]}`));
+    }
+    return doc;
+  };
+  if (!fast) fullDoc();
   const spanOf = (parts: KeyPath, which?: 'key'): Span | undefined => {
+    const doc = fullDoc();
     if (!doc) return undefined;
+    const { isMap, isScalar } = yamlLib();
     const node = which === 'key' ? undefined : (doc.getIn(parts, true) as Ranged | undefined);
     if (node?.range) return at(node.range[0], node.range[1]);
     // Point at the key: asked for, or the value is empty (`baseUrl:`).
@@ -92,8 +106,8 @@ export async function loadConfig(opts: { cwd: string; envName?: string; env: Rec
     return parts.length ? spanOf(parts.slice(0, -1)) : at(0);
   };
 
-  let data: unknown = {};
-  if (doc) {
+  let data: unknown = fast ? fast.value : {};
+  if (!fast && doc) {
     for (const e of doc.errors) {
       diagnostics.push(
         diag('error', 'config-yaml', e.message.split('\n')[0] ?? 'YAML error', {

@@ -58,7 +58,8 @@ class Expander {
   /** ${NAME} in one value; each unset name is an error naming it and its line. */
   value(value: string, parts: KeyPath, flagHint?: string): string {
     const r = expandVars(value, this.env);
-    const span = this.raw.spanOf(parts);
+    // Only a problem needs the position (finding it parses the config a second time).
+    const span = r.missing.length > 0 ? this.raw.spanOf(parts) : undefined;
     for (const name of r.missing) {
       this.diagnostics.push(
         diag('error', 'config-unset-var', `${parts.join('.')} uses \${${name}}, which is not set${where(span)}`, {

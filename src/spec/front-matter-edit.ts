@@ -1,8 +1,8 @@
-import { isMap, isScalar, parseDocument, Scalar } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../source/span.js';
 import { OWNED_KEYS, type SpecStatus } from './model.js';
 import { fastLoadYaml } from './yaml-fast.js';
+import { yamlLib } from './yaml-lib.js';
 
 /**
  * Byte-preserving edits of the keys a run owns. Only the value of an owned
@@ -40,6 +40,7 @@ function locate(text: string): Located | Diagnostic {
 }
 
 function locateUncached(text: string): Located | Diagnostic {
+  const { isMap, isScalar, parseDocument } = yamlLib();
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
   const open = /^---[ \t]*(\r?\n)/.exec(text.slice(bom));
   if (!open) return diag('error', 'write-back-no-front-matter', 'the file has no front-matter to update', { hint: 'start the file with a --- line' });
@@ -92,8 +93,8 @@ function unsupported(key: string): Diagnostic {
 
 function render(value: string | number | boolean, type: string | undefined): string {
   if (typeof value !== 'string') return String(value);
-  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (type === Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   return value;
 }
 

@@ -1,7 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LineIndex, Span } from '../source/span.js';
 import { fastLoadYaml } from './yaml-fast.js';
+import { yamlLib } from './yaml-lib.js';
 
 /** Deeper than this is refused: no spec needs it, and it guards every recursive consumer. */
 export const MAX_DEPTH = 64;
@@ -56,7 +57,7 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
   }
   let doc;
   try {
-    doc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+    doc = yamlLib().parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
   } catch (e) {
     ctx.diagnostics.push(diag('error', 'yaml-syntax', `YAML could not be read: ${(e as Error).message}`, { span: spanAt(ctx, 0) }));
     return undefined;
@@ -114,6 +115,7 @@ class Walker {
     if (node === null || node === undefined || this.#stopped) return null;
     const n = node as YamlNode;
     if (depth > MAX_DEPTH) return this.#fail(n, 'yaml-too-deep', `YAML nested deeper than ${MAX_DEPTH} levels`, `keep nesting under ${MAX_DEPTH} levels`);
+    const { isAlias, isMap, isScalar, isSeq } = yamlLib();
     if (isAlias(n)) {
       if (++this.#aliases > MAX_ALIASES) {
         this.#stopped = true;
