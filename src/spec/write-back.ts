@@ -158,6 +158,26 @@ export function tempPathFor(realPath: string): string {
   return path.join(path.dirname(realPath), `.${path.basename(realPath)}.verify.tmp`);
 }
 
+/**
+ * The spec folders of a run are the same for each of its thousands of writes: each is resolved
+ * once (realpath walks every component of the path with a readlink). A folder that cannot be
+ * resolved is not remembered, so it is tried again on the next write.
+ */
+const realRoots = new Map<string, string>();
+
+function realRoot(root: string): string {
+  const known = realRoots.get(root);
+  if (known !== undefined) return known;
+  try {
+    const real = realpathSync.native(root);
+    if (realRoots.size >= 64) realRoots.clear();
+    realRoots.set(root, real);
+    return real;
+  } catch {
+    return path.resolve(root);
+  }
+}
+
 /** The real path and mode of a spec that may be written, or why not (synchronous: a few cheap calls). */
 function locate(file: string, rootPaths: string[]): { real: string; mode: number } | WriteBackResult {
   let real: string;
@@ -166,13 +186,7 @@ function locate(file: string, rootPaths: string[]): { real: string; mode: number
   } catch (e) {
     return { outcome: 'error', message: `cannot resolve the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
-  const roots = rootPaths.map((r) => {
-    try {
-      return realpathSync.native(r);
-    } catch {
-      return path.resolve(r);
-    }
-  });
+  const roots = rootPaths.map(realRoot);
   if (!roots.some((r) => inside(real, r))) {
     return { outcome: 'refused', message: 'the file (or the symlink it is) points outside the spec folders; not written' };
   }
