@@ -31,6 +31,11 @@ export class LineIndex {
   constructor(text: string) {
     this.#text = text;
     const starts = [0];
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.#starts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       // \r\n counts as one break; a lone \r is treated as a break too (old Mac files).
       const c = text.charCodeAt(i);
@@ -46,20 +51,29 @@ export class LineIndex {
 
   /** Offset (0-based, clamped to the text) to 1-based line and column. */
   position(offset: number): Pos {
-    const o = Math.max(0, Math.min(offset, this.#text.length));
+    const o = this.#clamp(offset);
+    const i = this.#lineOf(o);
+    return { line: i + 1, col: o - this.#starts[i]! + 1 };
+  }
+
+  #clamp(offset: number): number {
+    return Math.max(0, Math.min(offset, this.#text.length));
+  }
+
+  /** 0-based line of a clamped offset. */
+  #lineOf(o: number): number {
     const starts = this.#starts;
     let lo = this.#last;
-    if (!(starts[lo]! <= o && (lo + 1 >= starts.length || starts[lo + 1]! > o))) {
-      lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid]! <= o) lo = mid;
-        else hi = mid - 1;
-      }
-      this.#last = lo;
+    if (starts[lo]! <= o && (lo + 1 >= starts.length || starts[lo + 1]! > o)) return lo;
+    lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
     }
-    return { line: lo + 1, col: o - starts[lo]! + 1 };
+    this.#last = lo;
+    return lo;
   }
 
   /** Offset of the first character of a 1-based line. */
@@ -75,10 +89,13 @@ export class LineIndex {
   }
 
   span(file: string, start: number, end?: number): Span {
-    const a = this.position(start);
-    if (end === undefined) return { file, line: a.line, col: a.col };
-    const b = this.position(end);
-    return { file, line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+    // Spans are made for every key of every spec: no intermediate position objects.
+    const a = this.#clamp(start);
+    const la = this.#lineOf(a);
+    if (end === undefined) return { file, line: la + 1, col: a - this.#starts[la]! + 1 };
+    const b = this.#clamp(end);
+    const lb = this.#lineOf(b);
+    return { file, line: la + 1, col: a - this.#starts[la]! + 1, endLine: lb + 1, endCol: b - this.#starts[lb]! + 1 };
   }
 }
 

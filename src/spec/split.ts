@@ -41,6 +41,17 @@ function lines(text: string): Line[] {
   const out: Line[] = [];
   let start = 0;
   const n = text.length;
+  if (!text.includes('\r')) {
+    // The usual file: only \n breaks, found without a character loop.
+    while (start < n) {
+      const nl = text.indexOf('\n', start);
+      const end = nl === -1 ? n : nl;
+      const next = nl === -1 ? n : nl + 1;
+      out.push({ text: text.slice(start, end), start, next });
+      start = next;
+    }
+    return out;
+  }
   while (start < n) {
     let i = start;
     while (i < n) {

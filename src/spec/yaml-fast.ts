@@ -60,19 +60,25 @@ class FastReader {
 
   constructor(text: string, ctx: LoadContext) {
     this.#ctx = ctx;
+    if (text.includes('\t')) bail();
+    const hasCr = text.includes('\r');
     let start = 0;
     while (start < text.length) {
       let nl = text.indexOf('\n', start);
       const next = nl === -1 ? text.length : nl + 1;
       if (nl === -1) nl = text.length;
       let body = text.slice(start, nl);
-      if (body.endsWith('\r')) body = body.slice(0, -1);
-      if (body.includes('\t') || body.includes('\r')) bail();
+      if (hasCr) {
+        if (body.endsWith('\r')) body = body.slice(0, -1);
+        if (body.includes('\r')) bail();
+      }
       let indent = 0;
       while (body.charCodeAt(indent) === 32) indent++;
-      const rest = body.slice(indent);
-      const empty = rest === '' || rest.startsWith('#');
-      if (!empty && indent === 0 && /^(---|\.\.\.|%)/.test(rest)) bail();
+      const first = body.charCodeAt(indent);
+      // Blank, or a comment.
+      const empty = indent === body.length || first === 35;
+      // "---", "..." or a "%" directive at the left edge is document structure: the full reader's job.
+      if (!empty && indent === 0 && (first === 45 || first === 46 || first === 37) && /^(---|\.\.\.|%)/.test(body)) bail();
       this.#lines.push({ start, next, text: body, indent, empty });
       start = next;
     }
@@ -219,13 +225,13 @@ class FastReader {
       if (t[q.end] !== ':') bail();
       return { name: q.value, start, after: q.end + 1 };
     }
-    if (first === undefined || /[-?:,[\]{}#&*!|>%@`]/.test(first)) bail();
-    const m = /:( |$)/.exec(t.slice(c));
-    if (!m) bail();
-    const raw = t.slice(c, c + m!.index);
+    if (first === undefined || KEY_INDICATORS.includes(first)) bail();
+    const colon = keyColon(t, c);
+    if (colon === -1) bail();
+    const raw = t.slice(c, colon);
     if (raw.includes(' #') || raw !== raw.trimEnd()) bail();
     if (typeof plainValue(raw) !== 'string') bail();
-    return { name: raw, start, after: c + m!.index + 1 };
+    return { name: raw, start, after: colon + 1 };
   }
 
   /** A one-line value at column `c`: flow collection, quoted or plain scalar, optionally followed by a comment. */
@@ -381,6 +387,17 @@ class FlowReader {
   }
 }
 
+/** Characters that cannot start a plain key: YAML indicators. */
+const KEY_INDICATORS = '-?:,[]{}#&*!|>%@`';
+
+/** The first ":" at or after c followed by a space or the line end, or -1. */
+function keyColon(t: string, c: number): number {
+  for (let i = t.indexOf(':', c); i !== -1; i = t.indexOf(':', i + 1)) {
+    if (i + 1 === t.length || t.charCodeAt(i + 1) === 32) return i;
+  }
+  return -1;
+}
+
 /** A single-line quoted scalar starting at column c; escapes are left to the full reader. */
 function quoted(t: string, c: number): { value: string; end: number } {
   const q = t[c]!;
@@ -433,6 +450,9 @@ function plainValue(raw: string): unknown {
     case 'FALSE':
       return false;
   }
+  // Numbers, and the forms the full reader must see, start with a digit, a sign or a dot.
+  const c0 = raw.charCodeAt(0);
+  if (!((c0 >= 48 && c0 <= 57) || c0 === 43 || c0 === 45 || c0 === 46)) return raw;
   if (INT.test(raw)) {
     const n = Number(raw);
     // Beyond 2^53 the yaml package and Number() may round differently: not worth the risk.
