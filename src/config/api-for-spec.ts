@@ -5,6 +5,8 @@ import type { FrontMatter } from '../spec/model.js';
 import type { ApiConfig, Environment, UnavailableApi } from './types.js';
 
 function contains(dir: string, file: string): boolean {
+  // The common case without path.relative, which normalizes both paths on every call.
+  if (file.startsWith(dir) && file[dir.length] === path.sep && !file.includes(`${path.sep}..${path.sep}`)) return true;
   const rel = path.relative(dir, file);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
@@ -23,16 +25,16 @@ function unusable(u: UnavailableApi): Diagnostic {
 export function apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic {
   const unavailable = environment.unavailable ?? [];
   const all: (ApiConfig | UnavailableApi)[] = [...environment.apis, ...unavailable];
-  const names = all.map((a) => a.name);
+  const names = (): string[] => all.map((a) => a.name);
   const pick = (a: ApiConfig | UnavailableApi): ApiConfig | Diagnostic => ('reason' in a ? unusable(a) : a);
 
   if (typeof frontMatter.api === 'string' && frontMatter.api !== '') {
     const wanted = frontMatter.api;
     const found = all.find((a) => a.name === wanted) ?? all.find((a) => a.name.toLowerCase() === wanted.toLowerCase());
     if (found) return pick(found);
-    const close = didYouMean(wanted, names);
+    const close = didYouMean(wanted, names());
     return diag('error', 'config-api', `the spec names api "${wanted}", which environment "${environment.name}" does not define`, {
-      hint: `${close ? `did you mean "${close}"? ` : ''}APIs: ${names.join(', ') || '(none)'}`,
+      hint: `${close ? `did you mean "${close}"? ` : ''}APIs: ${names().join(', ') || '(none)'}`,
     });
   }
 
