@@ -2,17 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './generate.js';
 import { measure, median, type Sample } from './measure.js';
 
 /**
  * `npm run bench -- --peers`: installs Step CI, httpyac and Newman into a
  * temporary folder (never into this package.json) and runs the same
  * workflow in each against the same server: list items, extract the first
- * id, get it. Sequential, one process each, as in the issue's table.
+ * id, get it. Sequential, one process each, as in the issue's table, with
+ * endpoint-verify on the same workflows as spec files in the same run.
+ * Newman and httpyac take minutes per run on a 2-core machine: --runs 1 is
+ * usually enough here.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASELINE = path.join(here, 'baseline.js');
+const CLI = path.resolve(here, '../../dist/cli/bin.js');
 
 const PEERS = { stepci: 'stepci@2', httpyac: 'httpyac@6', newman: 'newman@6' } as const;
 
@@ -77,20 +82,33 @@ export async function runPeers(opts: { serverUrl: string; specs: number; runs: n
   await writeFile(path.join(dir, 'workflow.yml'), stepciWorkflow(opts.serverUrl, opts.specs));
   await writeFile(path.join(dir, 'bench.http'), httpyacFile(opts.serverUrl, opts.specs));
   await writeFile(path.join(dir, 'collection.json'), newmanCollection(opts.serverUrl, opts.specs));
+  // endpoint-verify on the same workflows, as spec files, in the same run.
+  await generateCorpus(path.join(dir, 'ev'), opts.specs);
   const bin = (pkg: string, file: string): string => path.join(dir, 'node_modules', pkg, file);
-  const runners: { name: string; script: string; args: string[] }[] = [
-    { name: 'Step CI', script: bin('stepci', 'dist/index.js'), args: ['run', 'workflow.yml'] },
-    { name: 'httpyac', script: bin('httpyac', 'dist/bin.js'), args: ['send', 'bench.http', '--all', '--output', 'none'] },
+  const runners: { name: string; script: string; args: string[]; cwd?: string; env?: Record<string, string> }[] = [
+    {
+      name: 'endpoint-verify',
+      script: CLI,
+      args: ['verify', 'specs', '--quiet', '--concurrency', '1', '--conformance', 'off', '--no-write'],
+      cwd: path.join(dir, 'ev'),
+      env: { BENCH_URL: opts.serverUrl, BENCH_TOKEN: 'bench-token' },
+    },
+    // Step CI sends a usage event at the end of a run unless told not to; the bench stays on loopback.
+    { name: 'Step CI', script: bin('stepci', 'dist/index.js'), args: ['run', 'workflow.yml'], env: { STEPCI_DISABLE_ANALYTICS: '1' } },
+    { name: 'httpyac', script: bin('httpyac', 'bin/httpyac.js'), args: ['send', 'bench.http', '--all', '--output', 'none'] },
     { name: 'Newman', script: bin('newman', 'bin/newman.js'), args: ['run', 'collection.json', '--reporters', 'cli', '--reporter-cli-no-summary'] },
   ];
   const baseline: Sample[] = [];
   const results = new Map<string, Sample[]>(runners.map((r) => [r.name, []]));
   for (let r = 0; r < opts.runs; r++) {
     baseline.push(await measure(BASELINE, [opts.serverUrl, String(opts.specs), '1'], { cwd: dir }));
-    for (const runner of runners) results.get(runner.name)!.push(await measure(runner.script, runner.args, { cwd: dir }));
+    for (const runner of runners) {
+      results.get(runner.name)!.push(await measure(runner.script, runner.args, { cwd: runner.cwd ?? dir, ...(runner.env ? { env: runner.env } : {}) }));
+      process.stderr.write('.');
+    }
   }
   const b = median(baseline.map((s) => s.ms));
-  const lines = ['| peer | wall (median) | ratio to raw undici | peak memory | exit |', '|---|---|---|---|---|'];
+  const lines = ['| runner | wall (median) | ratio to raw undici | peak memory | exit |', '|---|---|---|---|---|'];
   lines.push(`| raw undici 7 | ${(b / 1000).toFixed(2)} s | 1.0 | ${median(baseline.map((s) => s.rssMB)).toFixed(0)} MB | 0 |`);
   for (const [name, xs] of results) {
     const m = median(xs.map((s) => s.ms));

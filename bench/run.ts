@@ -11,7 +11,8 @@ import { startBenchServer } from './server.js';
  * `npm run bench`: each scenario several times, alternating the raw undici
  * baseline and endpoint-verify against the same local server, then medians
  * and the ratio pair by pair. Options: --runs N (default 5), --specs N
- * (default 2000), --peers (also Step CI, httpyac and Newman, see peers.ts).
+ * (default 2000), --peers (also Step CI, httpyac and Newman, see peers.ts),
+ * --peers-only (only that comparison).
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,6 +22,7 @@ const BASELINE = path.join(here, 'baseline.js');
 
 const RUNS = numberOption('runs', 5);
 const SPECS = numberOption('specs', 2000);
+const PEERS_ONLY = process.argv.includes('--peers-only');
 
 interface Row {
   scenario: string;
@@ -63,6 +65,17 @@ async function pair(opts: { scenario: string; specs: number; concurrency: number
 }
 
 try {
+  if (!PEERS_ONLY) await scenarios();
+  if (process.argv.includes('--peers') || PEERS_ONLY) {
+    const { runPeers } = await import('./peers.js');
+    await runPeers({ serverUrl: server.url, specs: SPECS, runs: RUNS, work });
+  }
+} finally {
+  await server.close();
+  await rm(work, { recursive: true, force: true });
+}
+
+async function scenarios(): Promise<void> {
   const c1 = await pair({ scenario: `${SPECS} specs, concurrency 1, --no-write`, specs: SPECS, concurrency: 1, write: false, target: 1.5 });
   rows.push({ ...c1, scenario: `${SPECS} specs, peak memory`, metric: 'rssMB', target: 1.5 });
   await pair({ scenario: `${SPECS} specs, concurrency 16, --no-write`, specs: SPECS, concurrency: 16, write: false, target: 1.5 });
@@ -99,12 +112,4 @@ try {
   lines.push('', `lint of 10,000 files: ${lint10k.toFixed(2)} s (target < 3 s: ${lint10k < 3 ? 'met' : 'NOT met'})`);
   lines.push(`node ${process.version}, ${RUNS} runs per scenario, medians; baseline = raw undici 7 script in the same run`);
   process.stdout.write(`${lines.join('\n')}\n`);
-
-  if (process.argv.includes('--peers')) {
-    const { runPeers } = await import('./peers.js');
-    await runPeers({ serverUrl: server.url, specs: SPECS, runs: RUNS, work });
-  }
-} finally {
-  await server.close();
-  await rm(work, { recursive: true, force: true });
 }
