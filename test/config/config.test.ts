@@ -140,6 +140,15 @@ environments:
     expect(broken.diagnostics[0]!.span?.line).toBeGreaterThanOrEqual(2);
   });
 
+  it('reads plain YAML and YAML with anchors (the full reader) to the same config', async () => {
+    const plain = await load(CONFIG);
+    const anchored = await load(CONFIG.replace('  local:\n    apis:\n      items:\n        baseUrl: http://127.0.0.1:1/gw', '  local: &local\n    apis:\n      items:\n        baseUrl: http://127.0.0.1:1/gw'));
+    expect(plain.diagnostics).toEqual([]);
+    expect(anchored.diagnostics).toEqual([]);
+    expect(anchored.data).toEqual(plain.data);
+    expect(plain.data.environments?.local?.apis?.items?.baseUrl).toBe('http://127.0.0.1:1/gw');
+  });
+
   it('refuses an alias bomb without expanding it', async () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
