@@ -81,8 +81,6 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   r.status = sent.response.status;
   const type = sent.response.headers['content-type'];
   if (type) r.responseContentType = type;
-  const snippet = view.snippet();
-  if (snippet) r.responseSnippet = snippet;
 
   const assertions = await checkExpect(s.expect, view, { durationMs: sent.durationMs, redact: (v) => ctx.redact.value(v) });
   // Extracting from a wrong-status response would only add a second, misleading failure.
@@ -97,6 +95,10 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   assertions.push(...conf.assertions);
   r.assertions = assertions;
   if (assertions.some((a) => !a.passed)) r.outcome = 'failed';
+  if (r.outcome === 'failed' || ctx.passedSnippets !== false) {
+    const snippet = view.snippet();
+    if (snippet) r.responseSnippet = snippet;
+  }
   return r;
 }
 

@@ -75,6 +75,8 @@ export interface ChainContext {
   runUse(absPath: string): Promise<UseOutcome>;
   /** --var values; they win over every other variable. */
   cliVars?: Record<string, string>;
+  /** False: a passed step gets no response snippet; only failures are shown. Default true. */
+  passedSnippets?: boolean;
   /** --token-matrix: use this token type instead of the spec's preference. */
   forceTokenType?: string;
   now?: () => Date;

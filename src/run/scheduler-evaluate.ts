@@ -18,6 +18,8 @@ export interface EvaluateContext {
   environment: Environment;
   env: Record<string, string | undefined>;
   cliVars?: Record<string, string>;
+  /** False: passed steps get no response snippet (see RunOptions.retain). */
+  passedSnippets?: boolean;
   fallback: FallbackMode;
   http: HttpClient;
   redact: Redactor;
@@ -169,6 +171,7 @@ async function runOnce(
     redact: ctx.redact,
     runUse: (absPath) => ctx.runUse(spec, absPath),
     ...(ctx.cliVars ? { cliVars: ctx.cliVars } : {}),
+    ...(ctx.passedSnippets === false ? { passedSnippets: false } : {}),
     ...(opts.forceTokenType ? { forceTokenType: opts.forceTokenType } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
     ...(ctx.conformance ? { conformance: ctx.conformance } : {}),

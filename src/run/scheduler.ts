@@ -37,7 +37,8 @@ export interface RunOptions {
   /**
    * `failures`: once a verified spec's spec-end event is out, its passed steps keep only what the
    * summary needs (no headers, snippets or assertions), so memory stays flat over thousands of
-   * specs. For reporters that only render failures and counts. Default `all`.
+   * specs, and passed steps get no response snippet at all (a regex pass over every body). For
+   * reporters that only render failures and counts. Default `all`.
    */
   retain?: 'all' | 'failures';
   environment: Environment;
@@ -122,6 +123,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     runUse: (caller, usePath) => registry.use(caller, usePath),
     onStep: (spec, step) => steps.step(spec, step),
     ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
+    ...(opts.retain === 'failures' ? { passedSnippets: false } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.conformance ? { conformance: opts.conformance } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),

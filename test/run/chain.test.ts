@@ -70,6 +70,15 @@ describe('the seed chain', () => {
     expect(server.requests.map((q) => q.rawUrl)).toEqual(['/apigw/platform/v1/clients?business_id=biz_001&per_page=1', '/apigw/platform/v1/clients/cli_001/conversations']);
   });
 
+  it('passedSnippets: false keeps the snippet of the failed step only', async () => {
+    seedRoutes();
+    const all = await run(seed, { gateway: 'primary' });
+    expect(all.steps.map((s) => s.responseSnippet)).toEqual(['{"data":{"clients":[{"id":"cli_001"}]}}', '{"status":"Error","error":"Unauthorized"}']);
+    const failuresOnly = await run(seed, { gateway: 'primary', passedSnippets: false });
+    expect(failuresOnly.verdict).toBe('failing');
+    expect(failuresOnly.steps.map((s) => s.responseSnippet)).toEqual([undefined, '{"status":"Error","error":"Unauthorized"}']);
+  });
+
   it('through /api2: verified, every step on the fallback, with the token sent and hidden', async () => {
     seedRoutes();
     const seen: StepResult[] = [];

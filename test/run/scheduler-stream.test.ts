@@ -136,6 +136,18 @@ describe('runSpecs: retain', () => {
     expect(seen?.steps[0]!.responseSnippet).toBe('{"data":[1]}');
   });
 
+  it('failures: the chain is told to skip snippets of passed steps; all (the default) is not', async () => {
+    const told: (boolean | undefined)[] = [];
+    for (const retain of ['failures', 'all'] as const) {
+      const { opts } = options([fakeSpec('ok.md')], async (_spec, ctx) => {
+        told.push(ctx.passedSnippets);
+        return withSteps('verified');
+      }, { retain });
+      await runSpecs(opts);
+    }
+    expect(told).toEqual([false, undefined]);
+  });
+
   it('all (the default) keeps every step of every spec', async () => {
     const { opts } = options([fakeSpec('ok.md')], async () => withSteps('verified'));
     const result = await runSpecs(opts);
