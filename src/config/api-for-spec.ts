@@ -1,15 +1,8 @@
-import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
+import { isInside } from '../spec/discover.js';
 import type { FrontMatter } from '../spec/model.js';
 import type { ApiConfig, Environment, UnavailableApi } from './types.js';
-
-function contains(dir: string, file: string): boolean {
-  // The common case without path.relative, which normalizes both paths on every call.
-  if (file.startsWith(dir) && file[dir.length] === path.sep && !file.includes(`${path.sep}..${path.sep}`)) return true;
-  const rel = path.relative(dir, file);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 /** The reason an unusable API cannot serve this spec, as an error. */
 function unusable(u: UnavailableApi): Diagnostic {
@@ -40,7 +33,7 @@ export function apiForSpec(environment: Environment, absFile: string, frontMatte
 
   let best: ApiConfig | UnavailableApi | undefined;
   for (const api of all) {
-    if (!api.specsDir || !contains(api.specsDir, absFile)) continue;
+    if (!api.specsDir || !isInside(api.specsDir, absFile)) continue;
     if (!best?.specsDir || best.specsDir.length < api.specsDir.length) best = api;
   }
   if (best) return pick(best);

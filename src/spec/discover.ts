@@ -89,3 +89,11 @@ export function displayPath(cwd: string, abs: string): string {
   const rel = path.relative(cwd, abs);
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
 }
+
+/** Whether an absolute path is a folder itself or lies inside it. */
+export function isInside(dir: string, file: string): boolean {
+  // The common case without path.relative, which normalizes both paths on every call.
+  if (file.startsWith(dir) && file[dir.length] === path.sep && !file.includes(`${path.sep}..${path.sep}`)) return true;
+  const rel = path.relative(dir, file);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}

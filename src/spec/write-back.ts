@@ -3,6 +3,7 @@ import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
+import { isInside } from './discover.js';
 import type { SpecStatus } from './model.js';
 
 /**
@@ -66,11 +67,6 @@ function decode(bytes: Buffer): { text: string; bom: boolean } {
   return { text: (bom ? bytes.subarray(3) : bytes).toString('utf8'), bom };
 }
 
-function inside(file: string, root: string): boolean {
-  const rel = path.relative(root, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult> {
   const fs = opts.fs ?? nodeFs;
   installSignalCleanup();
@@ -80,7 +76,7 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
 
   const tmp = tempPathFor(real);
   const held = await acquire(fs, tmp, mode);
-  if (typeof held === 'string') return { outcome: 'error', message: `could not lock the file: ${held}` };
+  if ('error' in held) return { outcome: 'error', message: held.error };
   let open = true;
   let renamed = false;
   try {
@@ -114,9 +110,7 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
       // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
       // keep the old, complete file, and a verdict is cheap to recompute; the cost was 0.2 ms a file.
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC') return { outcome: 'error', message: 'disk full, file left unchanged' };
-      return { outcome: 'error', message: `write failed (${code ?? (e as Error).message}), file left unchanged` };
+      return { outcome: 'error', message: writeFailure(e) };
     }
     const changes: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) changes[k] = v;
@@ -128,6 +122,12 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
     if (!renamed) await fs.unlink(tmp).catch(() => undefined);
     inFlight.delete(tmp);
   }
+}
+
+function writeFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'disk full, file left unchanged';
+  return `write failed (${code ?? (e as Error).message}), file left unchanged`;
 }
 
 let umask: number | undefined;
@@ -187,7 +187,7 @@ function locate(file: string, rootPaths: string[]): { real: string; mode: number
     return { outcome: 'error', message: `cannot resolve the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
   const roots = rootPaths.map(realRoot);
-  if (!roots.some((r) => inside(real, r))) {
+  if (!roots.some((r) => isInside(r, real))) {
     return { outcome: 'refused', message: 'the file (or the symlink it is) points outside the spec folders; not written' };
   }
   try {
@@ -211,7 +211,7 @@ const MAX_WAIT_MS = 20_000;
  * increment, never a partial file (the rename replaces the file whole).
  * Returns the open temp file, or why it could not be had.
  */
-async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<nodeFs.FileHandle | string> {
+async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<nodeFs.FileHandle | { error: string }> {
   const started = Date.now();
   for (;;) {
     try {
@@ -219,9 +219,7 @@ async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<node
       inFlight.add(tmp);
       return handle;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC') return 'disk full, file left unchanged';
-      if (code !== 'EEXIST') return code ?? (e as Error).message;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { error: writeFailure(e) };
     }
     let age = 0;
     try {
@@ -233,7 +231,7 @@ async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<node
       rmSync(tmp, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() - started > MAX_WAIT_MS) return `another run has been writing it for over ${MAX_WAIT_MS / 1000} s`;
+    if (Date.now() - started > MAX_WAIT_MS) return { error: `could not lock the file: another run has been writing it for over ${MAX_WAIT_MS / 1000} s` };
     await new Promise((r) => setTimeout(r, 5 + Math.random() * 45));
   }
 }

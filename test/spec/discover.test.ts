@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverSpecFiles } from '../../src/spec/discover.js';
+import { discoverSpecFiles, isInside } from '../../src/spec/discover.js';
 import { globToRegExp } from '../../src/spec/glob.js';
 
 let dir = '';
@@ -61,5 +61,17 @@ describe('globToRegExp', () => {
     expect(globToRegExp('a?.md').test('ab.md')).toBe(true);
     expect(globToRegExp('a?.md').test('a/.md')).toBe(false);
     expect(globToRegExp('a.md').test('aXmd')).toBe(false);
+  });
+});
+
+describe('isInside', () => {
+  it('is true for the folder and what lies under it, false for siblings that share a prefix and for ../', () => {
+    const dir = path.resolve('/work/specs');
+    expect(isInside(dir, dir)).toBe(true);
+    expect(isInside(dir, path.join(dir, 'a', 'b.md'))).toBe(true);
+    expect(isInside(dir, path.join(dir, '..foo.md'))).toBe(true);
+    expect(isInside(dir, path.resolve('/work/specs-old/b.md'))).toBe(false);
+    expect(isInside(dir, path.resolve('/work/other.md'))).toBe(false);
+    expect(isInside(dir, `${dir}${path.sep}..${path.sep}other.md`)).toBe(false);
   });
 });
