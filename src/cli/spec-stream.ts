@@ -1,4 +1,4 @@
-import { readSpecInStages, type LoadedSpec } from '../spec/parse.js';
+import { drain, readSpecInStages, type LoadedSpec, type Stages } from '../spec/parse.js';
 
 /**
  * The specs of a `verify` run, parsed while earlier ones are in flight
@@ -33,7 +33,7 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
   #next = 0;
   readonly #ready: LoadedSpec[] = [];
   /** The spec being parsed in the background, between two of its stages. */
-  #partial: Generator<void, LoadedSpec, void> | undefined;
+  #partial: Stages<LoadedSpec> | undefined;
   #scheduled = false;
 
   constructor(opts: SpecStreamOptions) {
@@ -54,13 +54,12 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
       const stages = this.#partial ?? this.#start();
       if (!stages) return undefined;
       this.#partial = undefined;
-      let r = stages.next();
-      while (!r.done) r = stages.next();
-      if (this.#usable(r.value)) return r.value;
+      const spec = drain(stages);
+      if (this.#usable(spec)) return spec;
     }
   }
 
-  #start(): Generator<void, LoadedSpec, void> | undefined {
+  #start(): Stages<LoadedSpec> | undefined {
     if (this.#next >= this.#o.files.length) return undefined;
     const abs = this.#o.files[this.#next++]!;
     return readSpecInStages(abs, this.#o.displayPath(abs));

@@ -28,9 +28,10 @@ export function parseSpec(text: string, file: string): ParseResult {
 }
 
 /** A staged parse: a caller holding a stage boundary may have a response waiting (see cli/spec-stream). */
-type Stages<T> = Generator<void, T, void>;
+export type Stages<T> = Generator<void, T, void>;
 
-function drain<T>(stages: Stages<T>): T {
+/** Runs the remaining stages and returns the result. */
+export function drain<T>(stages: Stages<T>): T {
   for (;;) {
     const r = stages.next();
     if (r.done) return r.value;
