@@ -42,11 +42,13 @@ function testcase(spec: SpecResult): string[] {
       return systemOut.length > 0 ? [`${open}>`, ...systemOut, '    </testcase>'] : [`${open}/>`];
     case 'skipped':
       return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
+    case 'error':
+    case 'invalid':
     case 'failing':
     case 'blocked': {
       const tag = spec.verdict === 'failing' ? 'failure' : 'error';
       const loc = failureLocation(spec);
-      const prefix = spec.verdict === 'blocked' ? 'blocked: ' : '';
+      const prefix = spec.verdict === 'failing' ? '' : `${spec.verdict}: `;
       const message = `${prefix}${specReason(spec)} (${loc.text})`;
       return [
         `${open}>`,
