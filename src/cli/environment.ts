@@ -91,13 +91,15 @@ export async function prepareEnvironment(
 export function writeRoots(opts: { paths: readonly string[]; cwd: string; environment: Environment }): string[] {
   const roots = new Set<string>();
   for (const p of opts.paths) {
-    if (isGlob(p)) {
+    const abs = path.resolve(opts.cwd, p);
+    const st = statSync(abs, { throwIfNoEntry: false });
+    // As discovery reads it: a path that exists is that path; otherwise a glob stands for its static folder.
+    if (!st && isGlob(p)) {
       roots.add(path.resolve(opts.cwd, globBase(p.split(path.sep).join('/')).base || '.'));
       continue;
     }
-    const abs = path.resolve(opts.cwd, p);
-    // lstat: a symlinked folder named on the command line is still a folder the user chose.
-    const isDir = statSync(abs, { throwIfNoEntry: false })?.isDirectory() === true;
+    // stat follows links: a symlinked folder named on the command line is still a folder the user chose.
+    const isDir = st?.isDirectory() === true;
     roots.add(isDir ? abs : path.dirname(abs));
   }
   const env = opts.environment;
