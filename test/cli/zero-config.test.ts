@@ -289,4 +289,23 @@ describe('the files a run may write', () => {
     expect(run.code).toBe(0);
     expect(await readFile(path.join(dir, 'elsewhere/outside.md'), 'utf8')).toBe(LIST);
   });
+
+  it('with a config: a named symlink out of the specs: folder is not written, one that stays inside is', async () => {
+    const dir = await fresh({
+      'specs/real.md': LIST,
+      'elsewhere/outside.md': LIST,
+      'verify.config.yaml': `environments:\n  staging:\n    apis:\n      catalog: { specs: specs, baseUrl: "${server.url}/gw", vars: { shop_id: s1 } }\n`,
+    });
+    await symlink(path.join(dir, 'elsewhere/outside.md'), path.join(dir, 'specs/out-link.md'));
+    await symlink(path.join(dir, 'specs/real.md'), path.join(dir, 'specs/in-link.md'));
+    const run = await runCli(['verify', 'specs/out-link.md', 'specs/in-link.md', '--reporter', 'json:out.json'], { cwd: dir, env: tokenEnv });
+    const report = await readJson<{ specs: { file: string; verdict: string; writeBack: { outcome: string } }[] }>(path.join(dir, 'out.json'));
+    expect(report.specs.map((s) => [s.file, s.verdict, s.writeBack.outcome])).toEqual([
+      ['specs/in-link.md', 'verified', 'written'],
+      ['specs/out-link.md', 'verified', 'refused'],
+    ]);
+    expect(run.code).toBe(0);
+    expect(await readFile(path.join(dir, 'elsewhere/outside.md'), 'utf8')).toBe(LIST);
+    expect(await readFile(path.join(dir, 'specs/real.md'), 'utf8')).toMatch(/^status: verified$/m);
+  });
 });
