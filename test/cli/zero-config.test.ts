@@ -267,11 +267,12 @@ describe('no empty success', () => {
 
 describe('the files a run may write', () => {
   it('a single named spec still writes the use: target in its own folder', async () => {
-    const dir = await fresh();
-    const run = await runCli(['verify', 'specs/get-item.md', '--base-url', `${server.url}/gw`, '--fallback-url', `${server.url}/gw2`, '--var', 'shop_id=s1'], {
-      cwd: dir,
-      env: tokenEnv,
+    const dir = await fresh({
+      'specs/list-items.md': LIST,
+      'specs/get-item.md': GET,
+      'verify.config.yaml': `environments:\n  staging:\n    apis:\n      catalog: { baseUrl: "${server.url}/gw", fallbackUrl: "${server.url}/gw2", vars: { shop_id: s1 } }\n`,
     });
+    const run = await runCli(['verify', 'specs/get-item.md'], { cwd: dir, env: tokenEnv });
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('outside');
     expect(await readFile(path.join(dir, 'specs/list-items.md'), 'utf8')).toMatch(/^timesReused: 1$/m);
