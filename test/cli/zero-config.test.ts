@@ -124,6 +124,15 @@ function verdicts(report: { specs: { file: string; verdict: string; writeBack: {
   return report.specs.map((s) => `${s.file} ${s.verdict} ${s.writeBack?.outcome ?? '-'}`);
 }
 
+/** A JSON report without what differs between two runs of the same thing: times, and the names of the API and environment. */
+function comparable(report: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(report, (k, v: unknown) =>
+      ['durationMs', 'startedAt', 'finishedAt', 'environment', 'api', 'verifiedAt', 'previousVerifiedAt'].includes(k) ? undefined : v,
+    ),
+  );
+}
+
 describe('a folder with no verify.config.yaml', () => {
   it('runs every spec against --base-url / --fallback-url with VERIFY_TOKEN_<TYPE> and --var, like a one-API config', async () => {
     const dir = await fresh();
@@ -147,9 +156,14 @@ describe('a folder with no verify.config.yaml', () => {
       path.join(withConfig, 'verify.config.yaml'),
       `environments:\n  staging:\n    apis:\n      catalog:\n        baseUrl: ${server.url}/gw\n        fallbackUrl: ${server.url}/gw2\n        vars: { shop_id: s1 }\n`,
     );
-    const configured = await runCli(['verify', 'specs', '--reporter', 'json:out.json'], { cwd: withConfig, env: tokenEnv });
+    const configured = await runCli(['verify', 'specs', '--reporter', 'json:out.json', '--reporter', 'console'], { cwd: withConfig, env: tokenEnv });
     expect(configured.code).toBe(0);
-    expect(verdicts(await readJson(path.join(withConfig, 'out.json')))).toEqual(verdicts(report));
+    const configuredReport = await readJson<Parameters<typeof verdicts>[0]>(path.join(withConfig, 'out.json'));
+    expect(verdicts(configuredReport)).toEqual(verdicts(report));
+    // The whole report is the same, but for times, the API's and environment's names.
+    expect(comparable(configuredReport)).toEqual(comparable(report));
+    const untimed = (out: string): string => out.replace(/\d+(\.\d+)? (ms|s)\b/g, 'T');
+    expect(untimed(configured.stdout)).toBe(untimed(bare.stdout));
     const strip = (t: string): string => t.replace(/^verifiedAt: .*$/m, '');
     expect(strip(await readFile(path.join(withConfig, 'specs/list-items.md'), 'utf8'))).toBe(strip(list));
     expect(strip(await readFile(path.join(withConfig, 'specs/get-item.md'), 'utf8'))).toBe(strip(await readFile(path.join(dir, 'specs/get-item.md'), 'utf8')));
