@@ -151,6 +151,7 @@ export function renderConfig(plan: InitPlan): string {
     '# verify.config.yaml, written by `endpoint-verify init` (docs/configuration.md).',
     '# Values in ${NAME} come from the environment or a .env file next to this one (see .env.example);',
     '# ${NAME:-value} gives a default. A spec runs against the API whose `specs:` folder holds it.',
+    '# Any token type can also come from VERIFY_TOKEN_<TYPE>; `--base-url` overrides every gateway for one run.',
     `default: ${q(plan.envName)}`,
     '',
     '# One API per top-level folder of the spec folder: specs in one folder share a gateway.',
