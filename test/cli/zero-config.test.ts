@@ -176,6 +176,9 @@ describe('a folder with no verify.config.yaml', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2 verified');
+    // lint knows the variable from .env as the run does.
+    const lint = await runCli(['lint', 'specs'], { cwd: dir });
+    expect(lint.stdout).toContain('2 files checked: 0 errors, 0 warnings');
   });
 
   it('with no base URL stops before sending anything: exit 2 and one message naming --base-url and init', async () => {
