@@ -34,9 +34,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'after',
       `
 Examples:
-  $ endpoint-verify verify                 # verify specs/ against the built-in sandbox
+  $ endpoint-verify verify specs --base-url https://staging.example.com/api   # no config needed
+  $ endpoint-verify verify                 # verify specs/ as verify.config.yaml says
   $ endpoint-verify verify --env staging   # against real gateways (see docs/configuration.md)
   $ endpoint-verify lint specs
+  $ endpoint-verify init                   # write verify.config.yaml for specs/ (never overwrites)
   $ endpoint-verify status --stale 7d
   $ endpoint-verify new "GET /platform/v1/clients" --swagger specs/platform/mcp_swagger/communication.json`,
     );

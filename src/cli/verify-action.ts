@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
@@ -25,6 +27,8 @@ interface RunInput {
   sources: Map<string, string>;
   /** Specs with errors so far (a stream finds them as it goes). */
   broken(): number;
+  /** How many specs the paths and filters matched before --shard took its part. */
+  beforeShard: number;
 }
 
 /** The `verify` command: select, run, report, write back. Returns the exit code. */
@@ -38,8 +42,14 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
   const { input } = planned;
   let exit: number = planned.usageError ? EXIT.usage : EXIT.ok;
   if (input.count === 0) {
-    io.stderr.write(`warning: no spec matched (${describeSelection(paths, flags)}); nothing to verify\n`);
-    return exit;
+    // A shard that happens to hold nothing of a non-empty corpus is a normal part of a sharded job.
+    if (flags.shard && input.beforeShard > 0) {
+      io.stderr.write(`no spec in shard ${flags.shard.index}/${flags.shard.total} (${input.beforeShard} specs matched before sharding); nothing to verify\n`);
+      return exit;
+    }
+    const pass = flags.passWithNoSpecs === true;
+    io.stderr.write(`${pass ? 'warning' : 'error'}: no spec matched (${describeSelection(paths, flags)}); nothing verified${pass ? '' : ' (--pass-with-no-specs exits 0 here)'}\n`);
+    return exit === EXIT.ok && !pass ? EXIT.failed : exit;
   }
 
   const prepared = await prepareEnvironment(flags, io, { paths });
@@ -62,7 +72,7 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
     }
     const result = await execute(input, flags, io, prepared);
     if (result.interrupted) return EXIT.interrupted;
-    if (input.broken() > 0) exit = EXIT.usage;
+    if (input.broken() > 0 || result.specs.some((s) => s.verdict === 'invalid')) exit = EXIT.usage;
     // A parse or config error (2) outranks failing specs (1): the run was incomplete.
     if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
     return exit;
@@ -80,13 +90,11 @@ async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color
     io.stderr.write(`error: ${selection.error}\n`);
     return { exit: EXIT.usage };
   }
-  const specs = selectSpecs(
-    loaded.specs.map((s) => ({ ...s, frontMatter: s.doc.frontMatter })),
-    selection,
-    { now: new Date(), rootDir: io.cwd },
-  );
+  const candidates = loaded.specs.map((s) => ({ ...s, frontMatter: s.doc.frontMatter }));
+  const specs = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd });
+  const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : specs.length;
   return {
-    input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length },
+    input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length, beforeShard },
     usageError: loaded.broken.length > 0 || loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
   };
 }
@@ -102,11 +110,9 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
     return { exit: EXIT.usage };
   }
   // Without front-matter filters only the path decides, so the front-matter is not read here.
-  const files = selectSpecs(
-    found.files.map((absPath) => ({ absPath, file: displayPath(io.cwd, absPath), frontMatter: {} })),
-    selection,
-    { now: new Date(), rootDir: io.cwd },
-  ).map((s) => s.absPath);
+  const candidates = found.files.map((absPath) => ({ absPath, file: displayPath(io.cwd, absPath), frontMatter: {} }));
+  const files = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd }).map((s) => s.absPath);
+  const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : files.length;
   let broken = 0;
   const specs = streamSpecs({
     files,
@@ -119,7 +125,7 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
     onSpec: (spec) => sources.set(spec.file, spec.doc.text),
   });
   return {
-    input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken },
+    input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken, beforeShard },
     usageError: found.diagnostics.some((d) => d.severity === 'error'),
   };
 }
@@ -142,7 +148,8 @@ async function execute(
     color: useColor(io.stdout, io.env),
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
-    sources: (file: string) => sources.get(file),
+    // A config problem points into verify.config.yaml, which is not among the specs' texts.
+    sources: (file: string) => sources.get(file) ?? (/\.ya?ml$/i.test(file) ? readQuietly(path.resolve(io.cwd, file)) : undefined),
   });
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
@@ -250,4 +257,12 @@ function describeSelection(paths: string[], flags: VerifyFlags): string {
   if (flags.changedSince) parts.push(`--changed-since ${flags.changedSince}`);
   if (flags.shard) parts.push(`--shard ${flags.shard.index}/${flags.shard.total}`);
   return parts.join(', ');
+}
+
+function readQuietly(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -47,6 +47,11 @@ export interface Environment {
    * unset variable in their settings). A spec that maps to one gets `reason`.
    */
   unavailable?: UnavailableApi[];
+  /**
+   * No verify.config.yaml: one API built from --base-url / VERIFY_BASE_URL covers every spec
+   * given, whatever its `api:` key says.
+   */
+  adHoc?: boolean;
 }
 
 export interface UnavailableApi {

@@ -1,4 +1,5 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
+import { renderDiagnostic } from '../diagnostics/render.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
 import { describeAssertion, failingStep, formatDuration, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
@@ -14,7 +15,7 @@ const STYLE = {
 } as const;
 type Style = keyof typeof STYLE;
 
-const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', skipped: 'gray' };
+const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'red', invalid: 'red', skipped: 'gray' };
 const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
 const SNIPPET_LINES = 8;
 
@@ -65,6 +66,17 @@ export class ConsoleReporter implements Reporter {
       this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
       for (const spec of bad) this.#printFailure(spec);
     }
+    const invalid = result.specs.filter((s) => s.verdict === 'invalid' && (s.diagnostics?.length ?? 0) > 0);
+    if (invalid.length > 0) {
+      this.#line('');
+      this.#line(this.#c('bold', `Not run, the spec or its config is broken (${invalid.length}):`));
+      for (const spec of invalid) {
+        for (const d of spec.diagnostics ?? []) {
+          this.#line(renderDiagnostic(d, { source: d.span ? this.#o.sources(d.span.file) : undefined, color: this.#ansi }));
+          this.#line('');
+        }
+      }
+    }
     if (!this.#o.quiet) this.#printTokenMatrix(result);
     if (!this.#o.quiet) this.#printFindings(result);
     this.#printWriteBacks(result);
@@ -76,7 +88,7 @@ export class ConsoleReporter implements Reporter {
     this.#printed.add(key(spec));
     const via = spec.gateway === 'fallback' ? `  via fallback gateway` : '';
     const token = spec.tokenType && (this.#o.verbose || spec.tokenMatrix) ? `  as ${oneLine(spec.tokenType)}` : '';
-    const why = spec.verdict === 'skipped' && spec.reason ? `  (${oneLine(spec.reason)})` : '';
+    const why = (spec.verdict === 'skipped' || spec.verdict === 'invalid') && spec.reason ? `  (${oneLine(spec.reason)})` : '';
     const head = this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict.padEnd(8)}`);
     this.#println(`${head} ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}  ${formatDuration(spec.durationMs)}${via}${token}${why}`);
     if (!this.#o.verbose) return;
@@ -177,6 +189,9 @@ export class ConsoleReporter implements Reporter {
       this.#c(s.blocked > 0 ? 'yellow' : 'gray', `${s.blocked} blocked`),
       `${s.skipped} skipped`,
     ];
+    // Shown when there are any, so a run with none reads as before.
+    if (s.invalid > 0) parts.splice(3, 0, this.#c('red', `${s.invalid} invalid`));
+    if (s.error > 0) parts.splice(3, 0, this.#c('red', `${s.error} error`));
     let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;
     const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback').length;
     if (fallback > 0) line += `; ${fallback} verified via the fallback gateway`;

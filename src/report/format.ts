@@ -18,6 +18,8 @@ export const VERDICT_SYMBOL: Record<Verdict, string> = {
   verified: '✓',
   failing: '✗',
   blocked: '!',
+  error: '✗',
+  invalid: '✗',
   skipped: '-',
 };
 

@@ -71,6 +71,19 @@ function specJson(s: SpecResult): ReportSpec {
     findings: s.findings.map(findingJson),
     writeBack: s.writeBack ? writeBackJson(s.writeBack) : null,
     steps: s.steps.map(stepJson),
+    ...(s.diagnostics?.length
+      ? {
+          diagnostics: s.diagnostics.map((d) => ({
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            hint: d.hint ?? null,
+            file: d.span?.file ?? null,
+            line: d.span?.line ?? null,
+            col: d.span?.col ?? null,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -140,7 +153,7 @@ export function fromReportJson(doc: ReportJson): RunResult {
     finishedAt: doc.finishedAt,
     environment: doc.environment,
     interrupted: doc.interrupted,
-    summary: { ...doc.summary },
+    summary: { error: 0, invalid: 0, ...doc.summary },
     specs: doc.specs.map(specFromJson),
   };
   if (doc.reuseWrites.length > 0) {
@@ -165,6 +178,15 @@ function specFromJson(s: ReportSpec): SpecResult {
   if (s.reason !== null) out.reason = s.reason;
   if (s.tokenType !== null) out.tokenType = s.tokenType;
   if (s.previousVerifiedAt !== null) out.previousVerifiedAt = s.previousVerifiedAt;
+  if (s.diagnostics?.length) {
+    out.diagnostics = s.diagnostics.map((d) => ({
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      ...(d.hint !== null ? { hint: d.hint } : {}),
+      ...(d.file !== null && d.line !== null ? { span: { file: d.file, line: d.line, col: d.col ?? 1 } } : {}),
+    }));
+  }
   if (s.previousStatus !== null) out.previousStatus = s.previousStatus;
   if (s.gatewayAttempts !== null) {
     out.gatewayAttempts = s.gatewayAttempts.map((g) => (g.reason === null ? { gateway: g.gateway, verdict: g.verdict } : { gateway: g.gateway, verdict: g.verdict, reason: g.reason }));

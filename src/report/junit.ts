@@ -17,13 +17,13 @@ export function junitReport(result: RunResult): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const s = result.summary;
   out.push(
-    `<testsuites name="endpoint-verify" tests="${s.total}" failures="${s.failing}" errors="${s.blocked}" skipped="${s.skipped}" time="${seconds(s.durationMs)}">`,
+    `<testsuites name="endpoint-verify" tests="${s.total}" failures="${s.failing}" errors="${s.blocked + s.error + s.invalid}" skipped="${s.skipped}" time="${seconds(s.durationMs)}">`,
   );
   for (const [api, specs] of byApi) {
     const count = (v: SpecResult['verdict']): number => specs.filter((x) => x.verdict === v).length;
     const time = specs.reduce((n, x) => n + x.durationMs, 0);
     out.push(
-      `  <testsuite name="${attr(api)}" tests="${specs.length}" failures="${count('failing')}" errors="${count('blocked')}" skipped="${count('skipped')}" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
+      `  <testsuite name="${attr(api)}" tests="${specs.length}" failures="${count('failing')}" errors="${count('blocked') + count('error') + count('invalid')}" skipped="${count('skipped')}" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
     );
     out.push(`    <properties><property name="environment" value="${attr(result.environment)}"/></properties>`);
     for (const spec of specs) out.push(...testcase(spec));
@@ -42,11 +42,13 @@ function testcase(spec: SpecResult): string[] {
       return systemOut.length > 0 ? [`${open}>`, ...systemOut, '    </testcase>'] : [`${open}/>`];
     case 'skipped':
       return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
+    case 'error':
+    case 'invalid':
     case 'failing':
     case 'blocked': {
       const tag = spec.verdict === 'failing' ? 'failure' : 'error';
       const loc = failureLocation(spec);
-      const prefix = spec.verdict === 'blocked' ? 'blocked: ' : '';
+      const prefix = spec.verdict === 'failing' ? '' : `${spec.verdict}: `;
       const message = `${prefix}${specReason(spec)} (${loc.text})`;
       return [
         `${open}>`,

@@ -1,7 +1,7 @@
 import type { RunResult, SpecResult } from '../run/result.js';
 import { describeAssertion, failingStep, failureLocation, formatDuration, specReason, stripEscapes } from './format.js';
 
-const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', skipped: '⏭️' };
+const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '💥', invalid: '⚠️', skipped: '⏭️' };
 
 /**
  * A Markdown summary (GitHub job summary, pull-request comment): totals,
@@ -15,7 +15,7 @@ export function markdownReport(result: RunResult): string {
   if (result.interrupted) facts.push('**interrupted**: not every spec ran');
   out.push(facts.join(' · '), '');
   out.push('| Verdict | Count |', '|---|---:|');
-  for (const v of ['verified', 'failing', 'blocked', 'skipped'] as const) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
+  for (const v of ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'] as const) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
   const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback');
   if (fallback.length > 0) out.push('', `${fallback.length} verified via the fallback gateway: ${fallback.map((x) => `\`${code(x.endpoint)}\``).join(', ')}`);
 

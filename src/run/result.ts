@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../spec/model.js';
 
@@ -9,7 +10,13 @@ import type { Phase } from '../spec/model.js';
  * with a JSON Schema.
  */
 
-export type Verdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+/**
+ * verified: the API answered as documented; failing: it answered and contradicts the doc;
+ * blocked: a prerequisite failed; error: nothing was learned about the doc (no HTTP answer, or
+ * nothing could be sent); invalid: the spec or its config is broken; skipped: `--bail` or an
+ * interruption only. Only verified, failing and blocked are written into the spec file.
+ */
+export type Verdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
 export type Gateway = 'primary' | 'fallback';
 
@@ -131,6 +138,8 @@ export interface SpecResult {
   previousVerifiedAt?: string;
   previousStatus?: string;
   writeBack?: WriteBackResult;
+  /** Why an `invalid` spec could not run: parse, lint or config problems, each with its code, span and hint. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface RunSummary {
@@ -138,6 +147,8 @@ export interface RunSummary {
   verified: number;
   failing: number;
   blocked: number;
+  error: number;
+  invalid: number;
   skipped: number;
   durationMs: number;
 }
@@ -173,7 +184,7 @@ export type RunEvent =
   | { type: 'run-end'; result: RunResult };
 
 export function summarize(specs: readonly SpecResult[], durationMs: number): RunSummary {
-  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, skipped: 0, durationMs };
+  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, error: 0, invalid: 0, skipped: 0, durationMs };
   for (const r of specs) s[r.verdict]++;
   return s;
 }

@@ -1,4 +1,5 @@
 import type { ApiConfig, Environment } from '../config/types.js';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import type { ChainContext, ChainResult } from './chain.js';
 import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from './result.js';
@@ -35,6 +36,8 @@ export interface NotRun {
   kind: 'config';
   reason: string;
   api?: string;
+  /** The config problem, with its code, the config or spec line, and its hint. */
+  diagnostic: Diagnostic;
 }
 
 export interface Ran {
@@ -61,16 +64,25 @@ export async function evaluateSpec(spec: LoadedSpec, ctx: EvaluateContext): Prom
   const fm = spec.doc.frontMatter;
   const api = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
   if (!('baseUrl' in api)) {
-    return { kind: 'config', reason: `config: ${api.message}`, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
+    // A problem of the spec's own `api:` key points at that key; one of the config's, at its line.
+    const span = api.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
+    return { kind: 'config', reason: `config: ${api.message}`, diagnostic: { ...api, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
   }
   addTokenSecrets(ctx, api, spec);
 
   const wantsFallback = ctx.fallback !== 'never' && fm.useFallbackApi === true;
   if (wantsFallback && !api.fallbackUrl) {
+    const message = `the spec sets useFallbackApi: true but API "${api.name}" has no fallbackUrl in environment "${ctx.environment.name}"`;
     return {
       kind: 'config',
       api: api.name,
-      reason: `config: the spec sets useFallbackApi: true but API "${api.name}" has no fallbackUrl in environment "${ctx.environment.name}"`,
+      reason: `config: ${message}`,
+      diagnostic: diag('error', 'config-no-fallback', message, {
+        span: spec.doc.frontMatterSpans.useFallbackApi ?? { file: spec.file, line: 1, col: 1 },
+        hint: ctx.environment.adHoc
+          ? 'pass --fallback-url (or set VERIFY_FALLBACK_URL), or run with --fallback never'
+          : `add environments.${ctx.environment.name}.apis.${api.name}.fallbackUrl to the config, pass --fallback-url, or run with --fallback never`,
+      }),
     };
   }
   const first: Gateway = wantsFallback ? 'fallback' : 'primary';

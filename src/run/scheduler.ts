@@ -205,7 +205,18 @@ interface RunOneContext {
 async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
   const evaluation = await c.registry.evaluation(spec);
   if (evaluation.kind === 'config') {
-    return { ...base(spec), api: evaluation.api ?? '', verdict: 'skipped', reason: evaluation.reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
+    // A config problem is the run's setup being wrong, not the endpoint: `invalid`, never written back.
+    return {
+      ...base(spec),
+      api: evaluation.api ?? '',
+      verdict: 'invalid',
+      reason: evaluation.reason,
+      gateway: 'primary',
+      durationMs: 0,
+      steps: [],
+      findings: [],
+      diagnostics: [evaluation.diagnostic],
+    };
   }
   const chain = evaluation.result;
   const result: SpecResult = {
@@ -229,7 +240,7 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
   }
 
   const write = c.opts.write;
-  if (write && result.verdict !== 'skipped') {
+  if (write && (result.verdict === 'verified' || result.verdict === 'failing' || result.verdict === 'blocked')) {
     if (evaluation.internalError) {
       result.writeBack = { outcome: 'skipped', message: 'not written: the run itself failed, not the endpoint' };
     } else {

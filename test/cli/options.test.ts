@@ -141,10 +141,13 @@ describe('exit codes', () => {
     ]);
   });
 
-  it('0 with a warning when a filter matches nothing', async () => {
+  it('1 when a filter matches nothing (a run that verified nothing is never green), 0 with --pass-with-no-specs', async () => {
     const r = await runCli(['verify', '--grep', 'no-such-endpoint'], { cwd: work.dir, env: env() });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/no spec matched/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: no spec matched/);
+    const allowed = await runCli(['verify', '--grep', 'no-such-endpoint', '--pass-with-no-specs'], { cwd: work.dir, env: env() });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toMatch(/warning: no spec matched/);
   });
 });
 

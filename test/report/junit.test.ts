@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { junitReport, xmlAttr, xmlText } from '../../src/report/junit.js';
+import type { SpecResult } from '../../src/run/result.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 
 interface XmlNode {
@@ -90,5 +91,27 @@ describe('JUnit reporter', () => {
     expect(c.children[0]!.attrs.message).toContain('two lines');
     expect(xmlText('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
     expect(xmlAttr('"\'\n')).toBe('&quot;&apos;&#10;');
+  });
+
+  it('counts a spec invalid by its config as an error of its suite, with the config problem as the message', () => {
+    const invalid: SpecResult = {
+      file: 'specs/x/a.md',
+      endpoint: 'GET /x',
+      api: 'orders',
+      verdict: 'invalid',
+      reason: 'config: apis.orders.baseUrl uses ${ORDERS_URL}, which is not set',
+      gateway: 'primary',
+      durationMs: 0,
+      steps: [],
+      findings: [],
+      diagnostics: [{ code: 'config-unset-var', severity: 'error', message: 'apis.orders.baseUrl uses ${ORDERS_URL}, which is not set', span: { file: 'verify.config.yaml', line: 9, col: 5 } }],
+    };
+    const root = parseXml(junitReport(fixtureResult([...fixtureSpecs(), invalid])));
+    const suite = root.children.find((c) => c.attrs.name === 'orders')!;
+    expect(suite.attrs.errors).toBe('1');
+    expect(Number(root.attrs.errors)).toBe(fixtureSpecs().filter((x) => x.verdict === 'blocked').length + 1);
+    const error = suite.children.find((c) => c.name === 'testcase')!.children.find((c) => c.name === 'error')!;
+    expect(error.attrs.type).toBe('invalid');
+    expect(error.attrs.message).toContain('ORDERS_URL');
   });
 });

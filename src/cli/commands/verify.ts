@@ -5,6 +5,8 @@ import * as p from '../parsers.js';
 
 export interface VerifyFlags {
   env?: string;
+  sandbox?: boolean;
+  passWithNoSpecs?: boolean;
   baseUrl?: string;
   fallbackUrl?: string;
   var?: Record<string, string>;
@@ -35,8 +37,9 @@ export interface VerifyFlags {
 /** Options shared by `verify` and `new --run`. */
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option('-e, --env <name>', 'environment from verify.config.yaml (default: its `default`, else the built-in sandbox)')
-    .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox)')
+    .option('-e, --env <name>', 'environment from verify.config.yaml (default: its `default`, else its first)')
+    .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox); with no config, the one API every spec runs against')
+    .option('--sandbox', "start the built-in sandbox and use the config's sandbox environment (with no config: the sandbox's own four APIs)")
     .option('--fallback-url <url>', 'fallback gateway for every spec')
     .option('--var <name=value>', 'set a template variable (repeatable)', p.keyValue)
     .option('--fallback <mode>', 'gateway choice: spec (useFallbackApi), auto (retry on fallback), never', p.choice(['spec', 'auto', 'never'] as const), 'spec')
@@ -66,6 +69,7 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .option('--changed-since <ref>', 'only specs changed since this git ref')
     .option('--shard <i/n>', 'verify only shard i of n (stable as specs are added)', p.shard)
     .option('--bail', 'stop scheduling after the first failing or blocked spec')
+    .option('--pass-with-no-specs', 'exit 0 when no spec matched (default: exit 1)')
     .option('--no-write', 'do not write verdicts back into the spec files')
     .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)');
   addRunOptions(cmd)
@@ -73,13 +77,14 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
       'after',
       `
 Examples:
-  $ endpoint-verify verify                         # every spec under specs/, built-in sandbox
+  $ endpoint-verify verify                         # every spec under specs/, per verify.config.yaml
+  $ endpoint-verify verify specs --base-url https://staging.example.com/api   # no config needed
   $ endpoint-verify verify --env staging --reporter junit:out/junit.xml
   $ endpoint-verify verify specs/platform --tags messaging --no-write
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config/parse error, 130 interrupted.`,
+Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config/parse error, 130 interrupted.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');
