@@ -1,3 +1,5 @@
+import { toDoubles } from './json-value.js';
+
 /**
  * The inline `expect.schema` check. ajv is loaded on the first schema a run
  * meets (most runs never need it), and each schema is compiled once: steps
@@ -67,7 +69,7 @@ async function compiled(schema: Record<string, unknown>): Promise<Validate | str
 export async function checkJsonSchema(schema: Record<string, unknown>, body: unknown): Promise<SchemaCheck> {
   const validate = await compiled(schema);
   if (typeof validate === 'string') return { ok: false, invalidSchema: validate };
-  if (validate(body)) return { ok: true };
+  if (validate(toDoubles(body))) return { ok: true };
   const errors = (validate.errors ?? []).slice(0, MAX_ERRORS).map((e) => ({ pointer: e.instancePath, message: e.message ?? 'is invalid' }));
   return { ok: false, errors: errors.length > 0 ? errors : [{ pointer: '', message: 'is invalid' }] };
 }

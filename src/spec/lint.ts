@@ -115,7 +115,7 @@ function checkPathExpr(jp: string, span: Span): Diagnostic[] {
   return [
     diag('error', 'bad-jsonpath', `JSONPath "${jp}": ${r.message}${r.col !== undefined ? ` (at character ${r.col})` : ''}`, {
       span,
-      hint: 'use plain JSONPath like $.data.items[0].id; filters and scripts (?(), (@)) are not allowed',
+      hint: "write an RFC 9535 JSONPath, e.g. $.data.items[0].id or $.data[?@.status=='open'].id",
     }),
   ];
 }

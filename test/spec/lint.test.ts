@@ -120,8 +120,8 @@ describe('rules', () => {
   it('bad-jsonpath: extract values and expect.body keys', () => {
     const ds = lint(
       spec({
-        pre: [{ ...CREATE, extra: ['extract:', '  id: "$.items["', '  x: { from: body, path: "$..[?(@.a)]" }'] }],
-        test: [{ ...GET, extra: ['expect:', '  body:', "    $.ok: { exists: true }", "    $.a[(@.length-1)]: { exists: true }"] }],
+        pre: [{ ...CREATE, extra: ['extract:', '  id: "$.items["', '  x: { from: body, path: "$..[?(@.a]" }'] }],
+        test: [{ ...GET, extra: ['expect:', '  body:', "    $.ok: { exists: true }", "    $.a[(@.length-1)]: { exists: true }", "    $.b[?@.c=='x']: { exists: true }"] }],
       }),
       ctx({ knownVars: new Set(['id']) }),
     );
