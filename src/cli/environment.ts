@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigOverrides, Environment } from '../config/types.js';
@@ -12,7 +13,7 @@ export interface RunFlags {
   env?: string;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
 }
 
 export interface Prepared {

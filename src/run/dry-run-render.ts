@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import type { ApiConfig, AuthConfig, Environment } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FrontMatter, ParsedStep, Phase } from '../spec/model.js';
@@ -27,7 +28,7 @@ export interface DryRunOptions {
   specs: LoadedSpec[];
   environment: Environment;
   env: Record<string, string | undefined>;
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   fallback?: FallbackMode;
 }
 
@@ -60,7 +61,7 @@ export function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): DryRunEntry
 function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps: DryRunDeps, redact: Redactor): DryRunEntry[] {
   const fm = spec.doc.frontMatter;
   const base = gatewayUrl(api, fm, opts.fallback ?? 'spec');
-  const known: Record<string, string> = { ...opts.environment.vars, ...api.vars, ...(opts.cliVars ?? {}) };
+  const known: Record<string, VarValue> = { ...opts.environment.vars, ...api.vars, ...(opts.cliVars ?? {}) };
   /** Variable name -> the step (or `use`) that will define it during a run. */
   const pending = new Map<string, string>();
   const uses: string[] = [];
@@ -75,7 +76,7 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps:
       continue;
     }
     const value = (name: string): { text: string; known: boolean } => {
-      if (name in known) return { text: SECRET_NAME.test(name) ? '***' : (known[name] ?? ''), known: true };
+      if (name in known) return { text: SECRET_NAME.test(name) ? '***' : String(known[name] ?? ''), known: true };
       if (name.startsWith('$')) return { text: `<${name}>`, known: false };
       const from = pending.get(name);
       if (from) return { text: `<${name} from ${from}>`, known: false };

@@ -1,3 +1,4 @@
+import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
 import type { Shard } from '../../select/shard.js';
 import type { CliIo } from '../io.js';
@@ -7,7 +8,7 @@ export interface VerifyFlags {
   env?: string;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
   tags?: string[];
   domain?: string[];
   grep?: string;
