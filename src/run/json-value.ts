@@ -1,4 +1,13 @@
-import { isInteger, isSafeNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
+import { createRequire } from 'node:module';
+import type * as LosslessJson from 'lossless-json';
+
+const require = createRequire(import.meta.url);
+let lossless: typeof LosslessJson | undefined;
+
+/** lossless-json, loaded the first time a body may hold a big integer: most runs never need it. */
+function losslessJson(): typeof LosslessJson {
+  return (lossless ??= require('lossless-json') as typeof LosslessJson);
+}
 
 /**
  * JSON values with exact integers. An API id beyond 2^53 (64-bit ids are
@@ -12,6 +21,7 @@ import { isInteger, isSafeNumber, parse as parseLossless, stringify as stringify
 const LONG_DIGITS = /\d{16}/;
 
 function exactNumber(text: string): number | bigint {
+  const { isInteger, isSafeNumber } = losslessJson();
   return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : parseFloat(text);
 }
 
@@ -25,7 +35,7 @@ function exactNumber(text: string): number | bigint {
 export function parseJson(text: string): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text);
   try {
-    return parseLossless(text, undefined, exactNumber);
+    return losslessJson().parse(text, undefined, exactNumber);
   } catch (e) {
     if (e instanceof RangeError) return JSON.parse(text);
     throw e;
@@ -38,7 +48,7 @@ export function stringifyJson(value: unknown): string | undefined {
     return JSON.stringify(value);
   } catch (e) {
     // JSON.stringify refuses bigint with a TypeError; lossless-json writes it as the number it is.
-    if (e instanceof TypeError && /BigInt/i.test(e.message)) return stringifyLossless(value);
+    if (e instanceof TypeError && /BigInt/i.test(e.message)) return losslessJson().stringify(value);
     throw e;
   }
 }

@@ -39,7 +39,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('-e, --env <name>', 'environment from verify.config.yaml (default: its `default`, else the built-in sandbox)')
     .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox)')
     .option('--fallback-url <url>', 'fallback gateway for every spec')
-    .option('--var <name=value>', 'set a template variable (repeatable)', p.keyValue)
+    .option('--var <name=value>', 'set a template variable (repeatable); name:=<JSON> for a typed value (n:=25)', p.keyValue)
     .option('--fallback <mode>', 'gateway choice: spec (useFallbackApi), auto (retry on fallback), never', p.choice(['spec', 'auto', 'never'] as const), 'spec')
     .option('--token-matrix', 'run each spec once per token type it lists and show a table')
     .option('--conformance <mode>', 'OpenAPI conformance: off, warn (report only), error (fails the step)', p.choice(['off', 'warn', 'error'] as const), 'warn')
