@@ -26,7 +26,7 @@ export async function checkExpect(expect: Expect | undefined, view: ResponseView
       out.push({ kind: 'body', target: path, op: 'json', expected: 'a JSON body', actual: view.snippet(120), passed: false, message: json.message });
       continue;
     }
-    const r = evaluateJsonPath(json.value, path);
+    const r = evaluateJsonPath(json.value, path, { numbers: () => view.numbers() });
     if (!r.ok) {
       // A query that could not be evaluated says so; it is never "not found" (which `exists: false` would pass).
       out.push({ kind: 'body', target: path, op: 'evaluate', expected: 'a JSONPath result', actual: undefined, passed: false, message: r.message });

@@ -2,7 +2,7 @@ import type { ExtractRule } from '../spec/model.js';
 import { evaluateJsonPath } from '../spec/jsonpath.js';
 import type { HttpResponse, Redactor } from './chain-types.js';
 import { isSecretName, MASK } from './redact.js';
-import { parseJson, storeValue, stringifyJson } from './json-value.js';
+import { mayHoldBigInt, parseJson, storeValue, stringifyJson, toDoubles } from './json-value.js';
 import type { AssertionResult } from './result.js';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
@@ -19,6 +19,19 @@ export class ResponseView {
   get contentType(): string | undefined {
     const t = this.response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
     return t || undefined;
+  }
+
+  #numbers: unknown;
+  #numbersDone = false;
+
+  /** The parsed body with big integers as numbers, for JSONPath filters; the body itself when it has none. */
+  numbers(): unknown {
+    if (this.#numbersDone) return this.#numbers;
+    const json = this.json();
+    const value = json.ok ? json.value : undefined;
+    this.#numbers = json.ok && mayHoldBigInt(this.response.bodyText ?? '') ? toDoubles(value) : value;
+    this.#numbersDone = true;
+    return this.#numbers;
   }
 
   json(): JsonBody {
@@ -70,7 +83,7 @@ export function extractValue(rule: ExtractRule, view: ResponseView): ExtractOutc
   } else if (r.path !== undefined) {
     const json = view.json();
     if (!json.ok) return json;
-    const found = evaluateJsonPath(json.value, r.path);
+    const found = evaluateJsonPath(json.value, r.path, { numbers: () => view.numbers() });
     if (!found.ok) return found;
     if (found.values.length === 0) return { ok: false, message: `no match for ${r.path} in ${view.snippet(160)}` };
     // RFC 9535 nodelists: a singular query gives its value, any other query the list of what it selected.

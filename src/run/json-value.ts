@@ -20,6 +20,11 @@ function losslessJson(): typeof LosslessJson {
 /** Any run of 16 digits: the shortest text that can hold an integer beyond 2^53 (9007199254740992). */
 const LONG_DIGITS = /\d{16}/;
 
+/** Whether JSON text may hold an integer beyond 2^53 (and so parse to a bigint). */
+export function mayHoldBigInt(text: string): boolean {
+  return LONG_DIGITS.test(text);
+}
+
 function exactNumber(text: string): number | bigint {
   const { isInteger, isSafeNumber } = losslessJson();
   return isInteger(text) && !isSafeNumber(text) ? BigInt(text) : parseFloat(text);

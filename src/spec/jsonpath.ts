@@ -70,16 +70,36 @@ export function checkJsonPath(path: string): JsonPathCheck {
   }
 }
 
+export interface EvaluateOptions {
+  /**
+   * The same value with every bigint (an integer beyond 2^53) as a number.
+   * Filters compare JSON numbers, and json-p3 sees only JS numbers, so a
+   * query with a filter selects on this view; the values returned are still
+   * taken from `json`, exact.
+   */
+  numbers?: () => unknown;
+}
+
+/** The value at a json-p3 node location (names and indexes from the root). */
+function valueAt(json: unknown, location: readonly (string | number)[]): unknown {
+  let cur = json;
+  for (const key of location) cur = (cur as Record<string | number, unknown>)[key];
+  return cur;
+}
+
 /**
  * Evaluates an RFC 9535 query against a JSON value. Never throws: an invalid
  * path, or a body too deep for the query (see {@link MAX_QUERY_DEPTH}), is
  * `{ ok: false }`, which a caller must report as such and never as "no match".
  */
-export function evaluateJsonPath(json: unknown, path: string): JsonPathResult {
+export function evaluateJsonPath(json: unknown, path: string, opts: EvaluateOptions = {}): JsonPathResult {
   const check = checkJsonPath(path);
   if (!check.ok) return { ok: false, message: `not a valid JSONPath: ${check.message}${check.col !== undefined ? ` (at character ${check.col})` : ''}` };
   try {
-    const values = compile(path).query(json as never).values();
+    const query = compile(path);
+    // Only a filter compares numbers; a '?' inside a quoted name merely takes this slower route.
+    const view = opts.numbers && path.includes('?') ? opts.numbers() : json;
+    const values = view === json ? query.query(json as never).values() : query.query(view as never).nodes.map((n) => valueAt(json, n.location));
     return { ok: true, values, singular: check.singular };
   } catch (e) {
     if (e instanceof JSONPathRecursionLimitError || e instanceof RangeError) {

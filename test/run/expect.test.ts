@@ -209,3 +209,11 @@ describe('stored actual values', () => {
     expect(JSON.stringify(d[1]?.actual).length).toBeLessThan(200);
   });
 });
+
+describe('filters over big integers', () => {
+  it('compare them as numbers and return them exactly', async () => {
+    const v = (): ResponseView => view({ body: '{"data":[{"id":9007199254740993,"s":"a"},{"id":12,"s":"b"}]}' });
+    expect(await body('$.data[?@.id > 100].id', { equals: [9007199254740993n as unknown as number] }, v())).toEqual([['equals', true, ['9007199254740993'], ['9007199254740993']]]);
+    expect(await body("$.data[?@.s == 'a'].id", { length: 1 }, v())).toEqual([['length', true, 1, 1]]);
+  });
+});
