@@ -130,6 +130,9 @@ describe('rules', () => {
       ['bad-jsonpath', 12],
       ['bad-jsonpath', 23],
     ]);
+    // The caret points at the character inside the path: the "[" that is never closed.
+    expect(ds[0]?.message).toContain('(at character 8)');
+    expect([ds[0]?.span?.col, ds[0]?.span?.endCol]).toEqual([19, 20]);
   });
 
   it('bad-method: not an HTTP method, lower case gets a hint', () => {
