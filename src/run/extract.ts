@@ -2,7 +2,7 @@ import type { ExtractRule } from '../spec/model.js';
 import { evaluateJsonPath } from '../spec/jsonpath.js';
 import type { HttpResponse, Redactor } from './chain-types.js';
 import { isSecretName, MASK } from './redact.js';
-import { mayHoldBigInt, parseJson, storeValue, stringifyJson, toDoubles } from './json-value.js';
+import { displayText, mayHoldBigInt, parseJson, stringifyJson, toDoubles } from './json-value.js';
 import type { AssertionResult } from './result.js';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
@@ -119,12 +119,7 @@ function shorten(s: string, max: number): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-/** Text for results: the value itself for a string, else its JSON, capped like every stored value. */
-function show(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'bigint') return v.toString();
-  return JSON.stringify(storeValue(v)) ?? String(v);
-}
+const show = displayText;
 
 export interface Extractions {
   /** Values to add to the chain's variables, in rule order. */

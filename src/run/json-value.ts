@@ -191,3 +191,10 @@ function doubles(v: unknown): unknown {
   }
   return out ?? v;
 }
+
+/** One line of text for a value in results: a string as it is, a bigint as its digits, anything else as the JSON of its stored copy. */
+export function displayText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  return JSON.stringify(storeValue(v)) ?? String(v);
+}
