@@ -153,6 +153,25 @@ describe('templating through a chain against a server', () => {
     expect(JSON.parse(sent.body)).toEqual({ count: 7, obj: { a: [1] }, tag: 'n-7', when: 1_000_000_000 });
     expect(sent.headers['content-type']).toBe('application/json');
   });
+
+  it('a query value is form-encoded, a text body with its own content type is sent as written', async () => {
+    server.on('GET', '/apigw/who', { body: { name: 'Jo & "Co"' } });
+    server.on('POST', '/apigw/notes', { body: { ok: true } });
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: who\n    method: GET\n    path: /who\n    extract: { name: "$.name" }',
+        test: '  - id: p\n    method: POST\n    path: /notes\n    params: { q: "{{name}}" }\n    headers: { Content-Type: text/plain }\n    body: "note: {{name}}"',
+      }),
+    );
+    const ctx = chainContext(server);
+    const r = await runChain(spec, ctx);
+    await ctx.http.close();
+    expect(r.verdict).toBe('verified');
+    const sent = server.requests[1]!;
+    expect(sent.rawUrl).toBe('/apigw/notes?q=Jo+%26+%22Co%22');
+    expect(sent.body).toBe('note: Jo & "Co"');
+    expect(sent.headers['content-type']).toBe('text/plain');
+  });
 });
 
 describe('JSON text bodies (body: | sent as JSON)', () => {
