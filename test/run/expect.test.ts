@@ -217,3 +217,13 @@ describe('filters over big integers', () => {
     expect(await body("$.data[?@.s == 'a'].id", { length: 1 }, v())).toEqual([['length', true, 1, 1]]);
   });
 });
+
+describe('schema over a very deep body', () => {
+  it('a recursive schema that exhausts the stack fails with its own message', async () => {
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    const schema = { $ref: '#/definitions/node', definitions: { node: { type: 'object', properties: { a: { $ref: '#/definitions/node' } } } } };
+    const r = await check({ schema }, view({ body: deep }));
+    expect(r[1]).toMatchObject({ kind: 'schema', passed: false });
+    expect(r[1]?.message).toContain('nested too deeply');
+  });
+});
