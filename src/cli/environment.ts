@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import type { VarValue } from '../config/types.js';
 import { globBase, isGlob } from '../spec/glob.js';
 import path from 'node:path';
 import type { ConfigOverrides, Environment } from '../config/types.js';
@@ -15,7 +16,7 @@ export interface RunFlags {
   sandbox?: boolean;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
 }
 
 export interface Prepared {

@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { resolveEnvironment } from '../config/resolve.js';
@@ -10,7 +11,7 @@ import type { CliIo } from './io.js';
 export async function knownVariables(
   io: CliIo,
   envName: string | undefined,
-  cliVars: Record<string, string> | undefined,
+  cliVars: Record<string, VarValue> | undefined,
 ): Promise<{ names: Set<string>; diagnostics: Diagnostic[] }> {
   const names = new Set(Object.keys(cliVars ?? {}));
   const raw = await loadConfig({ cwd: io.cwd, envName: envName ?? io.env.VERIFY_ENV, env: io.env });

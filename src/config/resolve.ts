@@ -4,7 +4,7 @@ import type { Span } from '../source/span.js';
 import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
 import { expandVars } from './expand.js';
 import type { RawConfig } from './load.js';
-import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi } from './types.js';
+import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi, VarValue } from './types.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
 
@@ -71,9 +71,10 @@ class Expander {
     return r.value;
   }
 
-  vars(vars: Record<string, Scalar> | null | undefined, parts: KeyPath): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(vars ?? {})) out[k] = typeof v === 'string' ? this.value(v, [...parts, k]) : String(v);
+  /** Config vars keep their YAML type, so `"{{page_size}}"` alone in a body sends the number 25. */
+  vars(vars: Record<string, Scalar> | null | undefined, parts: KeyPath): Record<string, VarValue> {
+    const out: Record<string, VarValue> = {};
+    for (const [k, v] of Object.entries(vars ?? {})) out[k] = typeof v === 'string' ? this.value(v, [...parts, k]) : v;
     return out;
   }
 }

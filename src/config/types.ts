@@ -1,3 +1,10 @@
+/**
+ * A template variable's value. Config `vars:` keep their YAML type (25 is a
+ * number), `--var name:=<JSON>` gives a typed value, `--var name=value` and
+ * VERIFY_VAR_name a string. A bigint is an integer beyond 2^53, kept exact.
+ */
+export type VarValue = string | number | boolean | bigint | null;
+
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /**
@@ -30,7 +37,7 @@ export interface ApiConfig {
   auth: AuthConfig;
   /** Token type (lower-case) -> where it comes from. */
   tokens: Record<string, TokenSource>;
-  vars: Record<string, string>;
+  vars: Record<string, VarValue>;
   /** Spec files under this folder (absolute, resolved against the config file) belong to this API. */
   specsDir?: string;
 }
@@ -41,7 +48,7 @@ export interface Environment {
   sandbox: boolean;
   apis: ApiConfig[];
   /** Variables for every API (API vars win over these; --var wins over both). */
-  vars: Record<string, string>;
+  vars: Record<string, VarValue>;
   /**
    * APIs the config names that this environment cannot use (no baseUrl, or an
    * unset variable in their settings). A spec that maps to one gets `reason`.
@@ -63,7 +70,7 @@ export interface UnavailableApi {
 export interface ConfigOverrides {
   baseUrl?: string;
   fallbackUrl?: string;
-  vars?: Record<string, string>;
+  vars?: Record<string, VarValue>;
 }
 
 export interface LoadedConfig {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ParsedStep } from '../spec/model.js';
 import type { LoadedSpec } from '../spec/parse.js';
+import { displayText } from './json-value.js';
 import { checkConformance } from './chain-conformance.js';
 import { buildRequest } from './chain-request.js';
 import { stepToken, type TokenChoice } from './chain-token.js';
@@ -42,9 +43,7 @@ export function baseResult(parsed: ParsedStep, ctx: ChainContext, outcome: StepO
   };
 }
 
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-}
+const show = displayText;
 
 /** Runs one step. Never throws for anything a spec or a server does. */
 export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResult> {

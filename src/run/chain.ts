@@ -25,8 +25,8 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   for (const [k, v] of Object.entries(ctx.api.vars)) vars.set(k, v);
   const cli = ctx.cliVars ?? {};
   // Configured values with secret-looking names (an api_key var) are hidden like tokens.
-  for (const [k, v] of vars) if (isSecretName(k) && typeof v === 'string') ctx.redact.add(v);
-  for (const k of Object.keys(cli)) if (isSecretName(k)) ctx.redact.add(cli[k]!);
+  for (const [k, v] of vars) if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(String(v));
+  for (const k of Object.keys(cli)) if (isSecretName(k) && cli[k] !== null) ctx.redact.add(String(cli[k]));
   const builtin = builtins(ctx.now ?? (() => new Date()));
   const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
 

@@ -25,7 +25,7 @@ export interface AssertionResult {
   kind: 'status' | 'body' | 'header' | 'maxMs' | 'schema' | 'extract' | 'conformance';
   /** JSONPath, header name or variable name, when the kind has one. */
   target?: string;
-  /** Operator: "in", "equals", "exists", "type", "matches", "length", "contains", "oneOf", "<=", "valid", "found". */
+  /** Operator: "in", "equals", "exists", "type", "matches", "length", "contains", "oneOf", "<=", "valid", "found", or "evaluate" (a JSONPath that could not be evaluated). */
   op: string;
   expected: unknown;
   actual: unknown;

@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import type { ApiConfig, Environment } from '../config/types.js';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/parse.js';
@@ -18,7 +19,7 @@ export interface EvaluateContext {
   deps: SchedulerDeps;
   environment: Environment;
   env: Record<string, string | undefined>;
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   /** False: passed steps get no response snippet (see RunOptions.retain). */
   passedSnippets?: boolean;
   fallback: FallbackMode;

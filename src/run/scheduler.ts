@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { Environment } from '../config/types.js';
@@ -45,7 +46,7 @@ export interface RunOptions {
   /** Where tokens are read from. */
   env: Record<string, string | undefined>;
   /** --var values (they win over every other variable). */
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   /** For `use:` targets that are not among `specs`. */
   loadSpec(absPath: string): Promise<LoadedSpec>;
   /** undici dispatcher; default: one Agent with pools and caps. */

@@ -57,7 +57,7 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
   }
   let doc;
   try {
-    doc = yamlLib().parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+    doc = yamlLib().parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, intAsBigInt: true });
   } catch (e) {
     ctx.diagnostics.push(diag('error', 'yaml-syntax', `YAML could not be read: ${(e as Error).message}`, { span: spanAt(ctx, 0) }));
     return undefined;
@@ -134,7 +134,8 @@ class Walker {
       if (typeof v === 'string' && n.range) {
         this.#out.strings.push({ at, value: v, start: this.#ctx.base + n.range[0], end: this.#ctx.base + n.range[1] });
       }
-      if (typeof v === 'bigint') return Number(v);
+      // Integers beyond 2^53 stay exact (an `equals: 9007199254740993` must not mean ...992).
+      if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
       return v instanceof Uint8Array || v instanceof Date ? String(n.source ?? '') : v;
     }
     if (isSeq(n)) {

@@ -1,3 +1,4 @@
+import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
 import type { Shard } from '../../select/shard.js';
 import type { CliIo } from '../io.js';
@@ -9,7 +10,7 @@ export interface VerifyFlags {
   passWithNoSpecs?: boolean;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
   tags?: string[];
   domain?: string[];
   grep?: string;
@@ -41,7 +42,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox); with no config, the one API every spec runs against')
     .option('--sandbox', "start the built-in sandbox and use the config's sandbox environment (with no config: the sandbox's own four APIs)")
     .option('--fallback-url <url>', 'fallback gateway for every spec')
-    .option('--var <name=value>', 'set a template variable (repeatable)', p.keyValue)
+    .option('--var <name=value>', 'set a template variable (repeatable); name:=<JSON> for a typed value (n:=25)', p.keyValue)
     .option('--fallback <mode>', 'gateway choice: spec (useFallbackApi), auto (retry on fallback), never', p.choice(['spec', 'auto', 'never'] as const), 'spec')
     .option('--token-matrix', 'run each spec once per token type it lists and show a table')
     .option('--conformance <mode>', 'OpenAPI conformance: off, warn (report only), error (fails the step)', p.choice(['off', 'warn', 'error'] as const), 'warn')
