@@ -5,7 +5,8 @@ import type { RunResult } from '../run/result.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { runBlockingChecks } from '../spec/lint.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
@@ -53,7 +54,7 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
     if (flags.dryRun) {
       const { dryRun } = await import('../run/dry-run.js');
       const specs: LoadedSpec[] = [];
-      for await (const spec of input.specs) specs.push(spec);
+      for await (const spec of input.specs) if (!spec.diagnostics.some((d) => d.severity === 'error')) specs.push(spec);
       if (input.broken() > 0) exit = EXIT.usage;
       for (const entry of await dryRun({ specs, environment: prepared.environment, env: prepared.env, cliVars: flags.var ?? {} })) {
         io.stdout.write(`# ${entry.file}:${entry.line} ${entry.phase} ${entry.stepId}\n${entry.curl}\n\n`);
@@ -61,11 +62,8 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
       return exit;
     }
     const result = await execute(input, flags, io, prepared);
-    if (result.interrupted) return EXIT.interrupted;
-    if (input.broken() > 0) exit = EXIT.usage;
-    // A parse or config error (2) outranks failing specs (1): the run was incomplete.
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
-    return exit;
+    // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
+    return exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0 });
   } finally {
     await prepared.close();
   }
@@ -74,20 +72,28 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
 /** Every spec parsed, then selected: for filters that read the front-matter. */
 async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<{ input: RunInput; usageError: boolean } | { exit: number }> {
   const loaded = await loadSpecs(paths, io.cwd);
+  for (const spec of loaded.specs) {
+    const more = runBlockingChecks(spec.doc);
+    spec.diagnostics.push(...more);
+    loaded.diagnostics.push(...more);
+  }
   printDiagnostics(io.stderr, loaded.diagnostics, { sources: loaded.sources, color, warnings: false });
   const selection = await buildSelection(flags, loaded.specs, io);
   if ('error' in selection) {
     io.stderr.write(`error: ${selection.error}\n`);
     return { exit: EXIT.usage };
   }
+  // Broken specs are selected like the others (by what front-matter they have) and reported `invalid`.
+  const order = new Map(loaded.all.map((s, i) => [s.absPath, i]));
+  const candidates = [...loaded.specs, ...loaded.broken].sort((a, b) => (order.get(a.absPath) ?? 0) - (order.get(b.absPath) ?? 0));
   const specs = selectSpecs(
-    loaded.specs.map((s) => ({ ...s, frontMatter: s.doc.frontMatter })),
+    candidates.map((s) => ({ ...s, frontMatter: s.doc.frontMatter })),
     selection,
     { now: new Date(), rootDir: io.cwd },
   );
   return {
     input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length },
-    usageError: loaded.broken.length > 0 || loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
+    usageError: loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
   };
 }
 
@@ -117,6 +123,7 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
       printDiagnostics(io.stderr, spec.diagnostics, { sources: new Map([[spec.file, spec.doc.text]]), color, warnings: false });
     },
     onSpec: (spec) => sources.set(spec.file, spec.doc.text),
+    check: (spec) => runBlockingChecks(spec.doc),
   });
   return {
     input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken },

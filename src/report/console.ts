@@ -1,20 +1,21 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
-import { describeAssertion, failingStep, formatDuration, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
+import { describeAssertion, diagnosticLines, failingStep, formatDuration, needsAttention, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 const STYLE = {
   green: '\u001b[32m',
   red: '\u001b[31m',
   yellow: '\u001b[33m',
+  magenta: '\u001b[35m',
   gray: '\u001b[90m',
   bold: '\u001b[1m',
   reset: '\u001b[0m',
 } as const;
 type Style = keyof typeof STYLE;
 
-const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', skipped: 'gray' };
+const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'magenta', invalid: 'red', skipped: 'gray' };
 const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
 const SNIPPET_LINES = 8;
 
@@ -48,7 +49,7 @@ export class ConsoleReporter implements Reporter {
       const v = e.result.verdict;
       this.#counts.done++;
       if (v === 'verified') this.#counts.passed++;
-      if (v === 'failing' || v === 'blocked') this.#counts.failed++;
+      if (needsAttention(v)) this.#counts.failed++;
       this.#progress?.update(this.#counts);
       if (!this.#o.quiet) this.#printSpec(e.result);
     }
@@ -59,7 +60,7 @@ export class ConsoleReporter implements Reporter {
     this.#progress = undefined;
     if (!this.#o.quiet) for (const spec of result.specs) if (!this.#printed.has(key(spec))) this.#printSpec(spec);
 
-    const bad = result.specs.filter((s) => s.verdict === 'failing' || s.verdict === 'blocked');
+    const bad = result.specs.filter((s) => needsAttention(s.verdict));
     if (bad.length > 0) {
       this.#line('');
       this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
@@ -76,7 +77,8 @@ export class ConsoleReporter implements Reporter {
     this.#printed.add(key(spec));
     const via = spec.gateway === 'fallback' ? `  via fallback gateway` : '';
     const token = spec.tokenType && (this.#o.verbose || spec.tokenMatrix) ? `  as ${oneLine(spec.tokenType)}` : '';
-    const why = spec.verdict === 'skipped' && spec.reason ? `  (${oneLine(spec.reason)})` : '';
+    // The one-line reason for outcomes that have no failure section of their own below.
+    const why = (spec.verdict === 'skipped' || spec.verdict === 'error' || spec.verdict === 'invalid') && spec.reason ? `  (${truncate(oneLine(spec.reason), 160)})` : '';
     const head = this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict.padEnd(8)}`);
     this.#println(`${head} ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}  ${formatDuration(spec.durationMs)}${via}${token}${why}`);
     if (!this.#o.verbose) return;
@@ -115,7 +117,9 @@ export class ConsoleReporter implements Reporter {
     this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint))}`);
     this.#line(`  ${specReason(spec)}`);
     const step = failingStep(spec);
-    if (step) {
+    if (spec.diagnostics?.length) {
+      for (const d of diagnosticLines(spec)) this.#line(`  --> ${d}`);
+    } else if (step) {
       this.#line(`  --> ${oneLine(spec.file)}:${step.span.line}  step ${oneLine(step.id)} (${step.phase})`);
       const source = this.#sourceLine(spec.file, step.span.line);
       if (source !== undefined) {
@@ -175,6 +179,9 @@ export class ConsoleReporter implements Reporter {
       this.#c(s.verified > 0 ? 'green' : 'gray', `${s.verified} verified`),
       this.#c(s.failing > 0 ? 'red' : 'gray', `${s.failing} failing`),
       this.#c(s.blocked > 0 ? 'yellow' : 'gray', `${s.blocked} blocked`),
+      // Outcomes that are rare in a healthy run are named only when they occur.
+      ...(s.error > 0 ? [this.#c('magenta', `${s.error} error`)] : []),
+      ...(s.invalid > 0 ? [this.#c('red', `${s.invalid} invalid`)] : []),
       `${s.skipped} skipped`,
     ];
     let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;

@@ -18,10 +18,17 @@ export const VERDICT_SYMBOL: Record<Verdict, string> = {
   verified: '✓',
   failing: '✗',
   blocked: '!',
+  error: '⚠',
+  invalid: '✎',
   skipped: '-',
 };
 
-export const VERDICTS: readonly Verdict[] = ['verified', 'failing', 'blocked', 'skipped'];
+export const VERDICTS: readonly Verdict[] = ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'];
+
+/** Verdicts a reader has to act on: everything but verified and skipped. */
+export function needsAttention(v: Verdict): boolean {
+  return v === 'failing' || v === 'blocked' || v === 'error' || v === 'invalid';
+}
 
 /** Cuts to `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(s: string, max: number): string {
@@ -74,8 +81,13 @@ export function failingStep(spec: SpecResult): StepResult | undefined {
   return failed.find((s) => s.phase === 'test') ?? failed[0];
 }
 
-/** "file:line" of the failing step, or the file alone when no step is to blame. */
+/**
+ * "file:line" of what is to blame: the first diagnostic of an invalid spec, the failing
+ * step (of an answer or of an error), or the file alone.
+ */
 export function failureLocation(spec: SpecResult): { file: string; line?: number; text: string } {
+  const span = spec.diagnostics?.find((d) => d.span && d.span.file === spec.file)?.span;
+  if (span) return { file: spec.file, line: span.line, text: `${spec.file}:${span.line}` };
   const step = failingStep(spec);
   if (!step) return { file: spec.file, text: spec.file };
   return { file: spec.file, line: step.span.line, text: `${spec.file}:${step.span.line}` };
@@ -86,6 +98,14 @@ export function describeAssertion(a: { kind: string; target?: string; op: string
   const what = [a.kind, a.target, a.op].filter((x) => x !== undefined && x !== '').join(' ');
   const base = `${what}: expected ${formatValue(a.expected)}, got ${formatValue(a.actual)}`;
   return a.message ? `${base} (${oneLine(a.message)})` : base;
+}
+
+/** One line per diagnostic of an invalid spec: "file:line:col: error[code]: message (hint: ...)". */
+export function diagnosticLines(spec: SpecResult): string[] {
+  return (spec.diagnostics ?? []).map((d) => {
+    const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : '';
+    return `${where}${d.severity}[${d.code}]: ${oneLine(d.message)}${d.hint ? ` (hint: ${oneLine(d.hint)})` : ''}`;
+  });
 }
 
 /** The reason a spec did not verify, with a fallback built from its failing step. */

@@ -1,15 +1,22 @@
 import type { RunResult } from '../run/result.js';
-import { describeAssertion, failingStep, specReason } from './format.js';
+import { describeAssertion, failingStep, needsAttention, specReason } from './format.js';
 
 /**
  * GitHub Actions workflow commands: an ::error on the failing step's line of
- * every failing or blocked spec, a ::warning per OpenAPI finding and per
+ * every failing, blocked or error spec, one per diagnostic of an invalid spec
+ * (at the diagnostic's own line), a ::warning per OpenAPI finding and per
  * write-back that did not happen. Printed to stdout by the CLI under Actions.
  */
 export function githubAnnotations(result: RunResult): string[] {
   const out: string[] = [];
   for (const spec of result.specs) {
-    if (spec.verdict === 'failing' || spec.verdict === 'blocked') {
+    if (spec.verdict === 'invalid' && spec.diagnostics?.length) {
+      for (const d of spec.diagnostics) {
+        const line = d.span && d.span.file === spec.file ? d.span.line : undefined;
+        const message = `${d.message}${d.hint ? `\nhint: ${d.hint}` : ''}`;
+        out.push(command(d.severity, { file: spec.file, line, title: `invalid: ${d.code}${spec.endpoint ? ` (${spec.endpoint})` : ''}` }, message));
+      }
+    } else if (needsAttention(spec.verdict)) {
       const step = failingStep(spec);
       const lines = [specReason(spec)];
       if (step) {

@@ -11,7 +11,7 @@ export const SCRIPT = String.raw`
   var tbody = document.getElementById('spec-rows');
   if (!source || !tbody) return;
   var specs = JSON.parse(source.textContent || '{"specs":[]}').specs || [];
-  var ORDER = { failing: 0, blocked: 1, skipped: 2, verified: 3 };
+  var ORDER = { invalid: 0, error: 1, failing: 2, blocked: 3, skipped: 4, verified: 5 };
   var COLUMNS = 7;
   var state = { key: 'verdict', dir: 1, text: '', hidden: {}, open: {} };
   var rows = [];

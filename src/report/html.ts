@@ -126,7 +126,7 @@ export function renderFreshnessHtml(rows: FreshnessRow[], opts: { now: Date; tit
     .map((r) => {
       const a = age(r);
       const shown = ageText(a === Infinity ? -1 : Math.max(0, a));
-      const cls = ['verified', 'failing', 'blocked', 'skipped'].includes(r.status) ? `badge v-${r.status}` : 'badge v-skipped';
+      const cls = ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'].includes(r.status) ? `badge v-${r.status}` : 'badge v-skipped';
       return `<tr><td><span class="${cls}">${text(r.status)}</span></td><td class="age"${r.verifiedAt ? ` title="${text(r.verifiedAt)}"` : ''}>${shown}</td><td class="endpoint">${text(r.endpoint)}</td><td>${text(r.domain ?? '')}</td><td class="file mono">${text(r.file)}</td></tr>`;
     })
     .join('\n');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type {
   AssertionResult,
   Finding,
@@ -61,6 +62,14 @@ function specJson(s: SpecResult): ReportSpec {
     api: s.api,
     verdict: s.verdict,
     reason: s.reason ?? null,
+    diagnostics: (s.diagnostics ?? []).map((d) => ({
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      hint: d.hint ?? null,
+      line: d.span && d.span.file === s.file ? Math.max(1, d.span.line) : null,
+      col: d.span && d.span.file === s.file ? Math.max(1, d.span.col) : null,
+    })),
     gateway: s.gateway,
     tokenType: s.tokenType ?? null,
     durationMs: s.durationMs,
@@ -163,6 +172,14 @@ function specFromJson(s: ReportSpec): SpecResult {
   if (s.domain !== null) out.domain = s.domain;
   if (s.tags.length > 0) out.tags = [...s.tags];
   if (s.reason !== null) out.reason = s.reason;
+  if (s.diagnostics.length > 0) {
+    out.diagnostics = s.diagnostics.map((d) => {
+      const x: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
+      if (d.hint !== null) x.hint = d.hint;
+      if (d.line !== null) x.span = { file: s.file, line: d.line, col: d.col ?? 1 };
+      return x;
+    });
+  }
   if (s.tokenType !== null) out.tokenType = s.tokenType;
   if (s.previousVerifiedAt !== null) out.previousVerifiedAt = s.previousVerifiedAt;
   if (s.previousStatus !== null) out.previousStatus = s.previousStatus;

@@ -6,7 +6,7 @@
  * change, and `report merge` refuses reports of another version.
  */
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface ReportAssertion {
   kind: string;
@@ -58,7 +58,17 @@ export interface ReportWriteBack {
   changes: Record<string, string | number | boolean> | null;
 }
 
-export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
+
+export interface ReportDiagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  hint: string | null;
+  /** 1-based; null when the problem has no place in the spec file (a config problem). */
+  line: number | null;
+  col: number | null;
+}
 
 export interface ReportSpec {
   file: string;
@@ -68,6 +78,7 @@ export interface ReportSpec {
   api: string;
   verdict: ReportVerdict;
   reason: string | null;
+  diagnostics: ReportDiagnostic[];
   gateway: 'primary' | 'fallback';
   tokenType: string | null;
   durationMs: number;
@@ -87,7 +98,7 @@ export interface ReportJson {
   finishedAt: string;
   environment: string;
   interrupted: boolean;
-  summary: { total: number; verified: number; failing: number; blocked: number; skipped: number; durationMs: number };
+  summary: { total: number; verified: number; failing: number; blocked: number; error: number; invalid: number; skipped: number; durationMs: number };
   specs: ReportSpec[];
   reuseWrites: { file: string; delta: number; writeBack: ReportWriteBack }[];
 }
@@ -96,7 +107,10 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const ms = { type: 'number', minimum: 0 } as const;
-const verdict = { enum: ['verified', 'failing', 'blocked', 'skipped'] } as const;
+const verdict = {
+  enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'],
+  description: 'see docs/results.md, Outcomes; only verified, failing and blocked are written into the spec file',
+} as const;
 const gateway = { enum: ['primary', 'fallback'], description: 'primary = baseUrl, fallback = fallbackUrl' } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -133,7 +147,7 @@ export const reportJsonSchema = {
     finishedAt: { type: 'string', format: 'date-time' },
     environment: { ...str, description: 'name of the environment the run used' },
     interrupted: { type: 'boolean', description: 'true when Ctrl-C or a signal stopped the run early' },
-    summary: obj({ total: count, verified: count, failing: count, blocked: count, skipped: count, durationMs: ms }),
+    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }),
     specs: { type: 'array', items: { $ref: '#/$defs/spec' } },
     reuseWrites: {
       type: 'array',
@@ -150,7 +164,19 @@ export const reportJsonSchema = {
       tags: { type: 'array', items: str },
       api: str,
       verdict,
-      reason: { ...nullableStr, description: 'one line saying why, for failing, blocked and skipped specs' },
+      reason: { ...nullableStr, description: 'one line saying why, for every verdict but verified' },
+      diagnostics: {
+        type: 'array',
+        description: 'for invalid specs: what is wrong with the spec or its config',
+        items: obj({
+          code: str,
+          severity: { enum: ['error', 'warning'] },
+          message: str,
+          hint: nullableStr,
+          line: { type: ['integer', 'null'], minimum: 1, description: '1-based line in the spec file; null for a config problem' },
+          col: { type: ['integer', 'null'], minimum: 1 },
+        }),
+      },
       gateway,
       tokenType: nullableStr,
       durationMs: ms,

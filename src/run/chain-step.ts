@@ -53,7 +53,7 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   const r = baseResult(parsed, ctx, 'passed');
   const fail = (error: StepError): StepResult => {
     r.outcome = 'failed';
-    r.error = { code: error.code, message: ctx.redact(error.message) };
+    r.error = { ...error, message: ctx.redact(error.message) };
     return r;
   };
 
@@ -112,7 +112,7 @@ async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: 
     used = { ok: false as const, reason: `use ${use} failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   r.durationMs = performance.now() - t0;
-  if (!used.ok) return fail({ code: 'use', message: used.reason });
+  if (!used.ok) return fail({ code: 'use', message: used.reason, ...(used.verdict ? { usedVerdict: used.verdict } : {}) });
   for (const [k, v] of Object.entries(used.vars)) {
     if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(show(v));
     e.vars.set(k, v);

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../spec/model.js';
 
@@ -9,7 +10,19 @@ import type { Phase } from '../spec/model.js';
  * with a JSON Schema.
  */
 
-export type Verdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+/**
+ * What a run learned about a spec's documentation (docs/results.md, "Outcomes").
+ * Only `verified`, `failing` and `blocked` come from what the API answered, and
+ * only they are written into the spec file.
+ * - `verified`: the API answered as documented.
+ * - `failing`: the API answered and contradicts the doc.
+ * - `blocked`: a prerequisite failed (on an answer), so the Test Request could not be judged.
+ * - `error`: nothing was learned about the doc: no HTTP answer at all (refused, DNS, TLS, reset,
+ *   timeout), or nothing could be sent (a missing token).
+ * - `invalid`: the spec or its config is broken (parse and lint-level errors, config problems).
+ * - `skipped`: not run to the end (`--bail`, interruption).
+ */
+export type Verdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
 export type Gateway = 'primary' | 'fallback';
 
@@ -42,6 +55,34 @@ export type StepErrorCode =
 export interface StepError {
   code: StepErrorCode;
   message: string;
+  /** For `use`: the used spec's verdict, so an outage there is an outage here too. */
+  usedVerdict?: Verdict;
+}
+
+/**
+ * Which verdict a step error leads to, before the phase is considered: `error` when
+ * nothing was learned about the doc (no answer, nothing sent, an answer we would not
+ * read), `invalid` when the spec itself cannot be turned into a request, `answered`
+ * when the API's answer is what failed (the phase then makes it failing or blocked).
+ * See docs/results.md, "Outcomes".
+ */
+export function stepErrorClass(error: StepError): 'error' | 'invalid' | 'answered' {
+  switch (error.code) {
+    case 'network':
+    case 'timeout':
+    case 'too-large':
+    case 'rate-limited':
+    case 'token':
+    case 'interrupted':
+      return 'error';
+    case 'template':
+    case 'refused':
+      return 'invalid';
+    case 'redirect':
+      return 'answered';
+    case 'use':
+      return error.usedVerdict === 'error' || error.usedVerdict === 'skipped' ? 'error' : error.usedVerdict === 'invalid' ? 'invalid' : 'answered';
+  }
 }
 
 export interface StepResult {
@@ -116,8 +157,10 @@ export interface SpecResult {
   /** Name of the API (from the environment) this spec ran against. */
   api: string;
   verdict: Verdict;
-  /** One line saying why, for failing/blocked/skipped ("prerequisite get_client failed: status 500"). */
+  /** One line saying why, for every verdict but verified ("prerequisite get_client failed: status 500"). */
   reason?: string;
+  /** For `invalid`: what is wrong with the spec or its config (parse, lint or config diagnostics). */
+  diagnostics?: Diagnostic[];
   /** Gateway the verdict was reached on. */
   gateway: Gateway;
   tokenType?: string;
@@ -138,6 +181,8 @@ export interface RunSummary {
   verified: number;
   failing: number;
   blocked: number;
+  error: number;
+  invalid: number;
   skipped: number;
   durationMs: number;
 }
@@ -173,7 +218,7 @@ export type RunEvent =
   | { type: 'run-end'; result: RunResult };
 
 export function summarize(specs: readonly SpecResult[], durationMs: number): RunSummary {
-  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, skipped: 0, durationMs };
+  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, error: 0, invalid: 0, skipped: 0, durationMs };
   for (const r of specs) s[r.verdict]++;
   return s;
 }

@@ -184,7 +184,7 @@ async function runOnce(
     const message = ctx.redact(err instanceof Error ? err.message : String(err));
     return {
       internalError: message,
-      result: { verdict: 'failing', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
+      result: { verdict: 'error', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
     };
   }
 }
