@@ -114,7 +114,7 @@ export class ConsoleReporter implements Reporter {
   #printFailure(spec: SpecResult): void {
     const o = this.#o;
     this.#line('');
-    this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint))}`);
+    this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint || spec.file))}`);
     this.#line(`  ${specReason(spec)}`);
     const step = failingStep(spec);
     if (spec.diagnostics?.length) {

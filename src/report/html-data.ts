@@ -1,6 +1,6 @@
 import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../run/result.js';
 import { formatAge } from '../select/duration.js';
-import { formatDuration, formatValue, oneLine, specReason, stripEscapes } from './format.js';
+import { diagnosticLines, formatDuration, formatValue, oneLine, specReason, stripEscapes } from './format.js';
 
 /**
  * The data the page's script renders the spec table from. Everything is a
@@ -28,6 +28,8 @@ export interface ClientSpec {
   ageMs: number;
   age: string;
   reason: string;
+  /** For invalid specs: "file:line:col: error[code]: message (hint: ...)", one per diagnostic. */
+  diagnostics: string[];
   writeBack: string;
   gatewayAttempts: string[][];
   tokenMatrix: string[][];
@@ -132,6 +134,7 @@ function spec(s: SpecResult, run: RunResult, now: number): ClientSpec {
     ageMs,
     age: ageText(ageMs),
     reason: s.verdict === 'verified' ? t(s.reason) : specReason(s),
+    diagnostics: diagnosticLines(s),
     writeBack: wb ? [wb.outcome, wb.message ? oneLine(wb.message) : ''].filter(Boolean).join(': ') : '',
     gatewayAttempts: (s.gatewayAttempts ?? []).map((a) => [a.gateway, a.verdict, t(a.reason)]),
     tokenMatrix: (s.tokenMatrix ?? []).map((r) => [t(r.tokenType), r.verdict, t(r.reason)]),

@@ -143,6 +143,7 @@ export const SCRIPT = String.raw`
     var td = add(tr, el('td'));
     td.colSpan = COLUMNS;
     if (s.verdict !== 'verified' && s.reason) add(td, el('p', 'reason', s.reason));
+    if (s.diagnostics.length) { add(td, el('div', 'sub', 'Diagnostics')); add(td, el('pre', 'snippet', s.diagnostics.join('\n'))); }
     var facts = [s.file];
     if (s.domain) facts.push('domain ' + s.domain);
     facts.push('API ' + s.api);

@@ -131,6 +131,11 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 
+  // A spec that does not run still belongs to its API's suite in the reports.
+  const apiName = (spec: LoadedSpec): string => {
+    const api = deps.apiForSpec(opts.environment, spec.absPath, spec.doc.frontMatter);
+    return 'baseUrl' in api ? api.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+  };
   emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
   const results: SpecResult[] = [];
   const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
@@ -157,9 +162,9 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
         seen.add(spec.absPath);
         let result: SpecResult;
         if (notRun) {
-          result = skipped(spec, notRun);
+          result = skipped(spec, notRun, apiName(spec));
         } else if (broken(spec)) {
-          result = invalid(spec);
+          result = invalid(spec, apiName(spec));
           if (opts.bail) bailed = true;
         } else {
           emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
@@ -346,16 +351,14 @@ function broken(spec: LoadedSpec): boolean {
 }
 
 /** A spec that cannot run as written: its error diagnostics are the reason. */
-function invalid(spec: LoadedSpec): SpecResult {
-  const api = typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+function invalid(spec: LoadedSpec, api: string): SpecResult {
   const errors = spec.diagnostics.filter((d) => d.severity === 'error');
   const first = errors[0]!;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   return { ...base(spec), api, verdict: 'invalid', reason: `error[${first.code}]: ${first.message}${more}`, diagnostics: errors, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
 }
 
-function skipped(spec: LoadedSpec, reason: string): SpecResult {
-  const api = typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+function skipped(spec: LoadedSpec, reason: string, api: string): SpecResult {
   return { ...base(spec), api, verdict: 'skipped', reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
 }
 
