@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { junitSchemaErrors } from '../helpers/junit-xsd.js';
 import { readJson, runCli, scratch } from './run-cli.js';
 
 /**
@@ -104,10 +105,13 @@ async function outcome(text: string, opts: { url?: string; env?: Record<string, 
     ['verify', `specs/${name}.md`, '--reporter', 'console', '--reporter', `json:${name}.json`, '--reporter', `junit:${name}.xml`, '--reporter', `html:${name}.html`, ...(opts.args ?? [])],
     { cwd: work.dir, env: { ITEMS_URL: opts.url ?? base, ITEMS_TOKEN: 'tok-outcomes-1', ...opts.env } },
   );
+  const junit = await readFile(path.join(work.dir, `${name}.xml`), 'utf8');
+  // Every outcome's JUnit file is valid against the common JUnit schema (Jenkins xunit junit-10).
+  expect(await junitSchemaErrors(junit)).toEqual([]);
   return {
     ...r,
     json: await readJson(path.join(work.dir, `${name}.json`)),
-    junit: await readFile(path.join(work.dir, `${name}.xml`), 'utf8'),
+    junit,
     html: await readFile(path.join(work.dir, `${name}.html`), 'utf8'),
     before,
     after: await readFile(file),
@@ -249,6 +253,7 @@ describe('outcomes through the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/- skipped +GET \/ok .*not run: --bail/);
     const junit = await readFile(path.join(work.dir, 'bail.xml'), 'utf8');
+    expect(await junitSchemaErrors(junit)).toEqual([]);
     expect(junit).not.toContain('<testsuite name=""');
     expect(junit).toMatch(/<testsuite name="items" tests="2" failures="1" errors="0" skipped="1"/);
     const json = await readJson<{ specs: { api: string; verdict: string }[] }>(path.join(work.dir, 'bail.json'));
