@@ -1,4 +1,3 @@
-import { appendFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
@@ -10,6 +9,8 @@ import { runBlockingChecks } from '../spec/lint.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
+import { githubRunOutput } from './github-output.js';
+import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../spec/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
@@ -142,7 +143,7 @@ async function execute(
     import('../report/reporter.js'),
   ]);
   const { sources } = input;
-  const reporterNames = flags.reporter?.length ? flags.reporter : ['console'];
+  const reporterNames = withConsole(flags.reporter, flags.quiet === true);
   const reporters = await createReporters(reporterNames, {
     stdout: io.stdout,
     cwd: io.cwd,
@@ -199,7 +200,7 @@ async function execute(
       },
     });
     for (const r of reporters) await r.finish(result);
-    await github(result, io);
+    await githubRunOutput(result, io);
     return result;
   } finally {
     process.off('SIGINT', onSignal);
@@ -212,18 +213,6 @@ function lazyChecker(): ConformanceChecker {
   return {
     check: async (input) => (await (real ??= import('../openapi/conformance.js').then((m) => m.createConformanceChecker()))).check(input),
   };
-}
-
-/** Under GitHub Actions: annotations on the failing lines and a job summary. */
-async function github(result: RunResult, io: CliIo): Promise<void> {
-  if (io.env.GITHUB_ACTIONS !== 'true') return;
-  const { githubAnnotations } = await import('../report/github.js');
-  for (const line of githubAnnotations(result)) io.stdout.write(`${line}\n`);
-  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    const { markdownReport } = await import('../report/markdown.js');
-    await appendFile(summaryFile, `${markdownReport(result)}\n`);
-  }
 }
 
 async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo): Promise<Selection | { error: string }> {

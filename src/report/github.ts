@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult } from '../run/result.js';
 import { describeAssertion, failingStep, needsAttention, specReason } from './format.js';
 
@@ -39,15 +40,25 @@ export function githubAnnotations(result: RunResult): string[] {
   return out;
 }
 
+/** One annotation for a diagnostic (lint, parse, config): at its file and line when it has them. */
+export function diagnosticAnnotation(d: Diagnostic): string {
+  const message = `${d.message}${d.hint ? `\nhint: ${d.hint}` : ''}`;
+  const title = `${d.severity}[${d.code}]`;
+  if (!d.span) return `::${d.severity} title=${escapeProperty(title)}::${escapeData(message)}`;
+  return command(d.severity, { file: d.span.file, line: d.span.line, col: d.span.col, title }, message);
+}
+
 interface Properties {
   file: string;
   line: number | undefined;
+  col?: number;
   title: string;
 }
 
 function command(kind: 'error' | 'warning', props: Properties, message: string): string {
   const parts = [`file=${escapeProperty(props.file)}`];
   if (props.line !== undefined) parts.push(`line=${props.line}`);
+  if (props.col !== undefined) parts.push(`col=${props.col}`);
   parts.push(`title=${escapeProperty(props.title)}`);
   return `::${kind} ${parts.join(',')}::${escapeData(message)}`;
 }

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult, SpecResult } from '../run/result.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, formatDuration, needsAttention, specReason, stripEscapes, VERDICTS } from './format.js';
 
@@ -68,6 +69,20 @@ function fenced(body: string[]): string[] {
   const longest = Math.max(0, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return [`${fence}text`, ...body, fence];
+}
+
+/** `lint`'s job summary: counts, then one row per diagnostic. */
+export function lintMarkdown(diagnostics: readonly Diagnostic[], files: number): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const out = ['## endpoint-verify lint', '', `${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} warning${diagnostics.length - errors === 1 ? '' : 's'}`];
+  if (diagnostics.length > 0) {
+    out.push('', '| Severity | Where | Code | Message |', '|---|---|---|---|');
+    for (const d of diagnostics) {
+      const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}` : '';
+      out.push(`| ${d.severity} | ${cell(where)} | ${cell(d.code)} | ${cell(`${d.message}${d.hint ? ` (${d.hint})` : ''}`)} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
 }
 
 function isProblem(outcome: string): boolean {
