@@ -182,6 +182,7 @@ async function execute(
       ...(flags.perHost ? { perHostConnections: flags.perHost } : {}),
       ...(flags.rate ? { ratePerHost: flags.rate } : {}),
       ...(flags.maxResponseSize ? { maxResponseBytes: flags.maxResponseSize } : {}),
+      ...(flags.keepBody ? { keepBodyChars: flags.keepBody } : {}),
       fallback: flags.fallback,
       tokenMatrix: flags.tokenMatrix === true,
       maxWaitMs: flags.maxWait,

@@ -1,7 +1,7 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
-import { describeAssertion, diagnosticLines, failingStep, formatDuration, needsAttention, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
+import { describeAssertion, diagnosticLines, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 const STYLE = {
@@ -18,6 +18,9 @@ type Style = keyof typeof STYLE;
 const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'magenta', invalid: 'red', skipped: 'gray' };
 const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
 const SNIPPET_LINES = 8;
+/** Characters of a body line the console shows for a failure; with -v. */
+const EXCERPT = 200;
+const VERBOSE_EXCERPT = 4000;
 
 /**
  * The console reporter. Escape codes (colour, the live progress line) only on
@@ -120,8 +123,11 @@ export class ConsoleReporter implements Reporter {
     if (spec.diagnostics?.length) {
       for (const d of diagnosticLines(spec)) this.#line(`  --> ${d}`);
     } else if (step) {
+      const failed = step.assertions.filter((x) => !x.passed);
+      const pointers = failed.map((a) => (a.span ? pointerLines(a, this.#sourceLine(spec.file, a.span.line)) : []));
       this.#line(`  --> ${oneLine(spec.file)}:${step.span.line}  step ${oneLine(step.id)} (${step.phase})`);
-      const source = this.#sourceLine(spec.file, step.span.line);
+      // The step's own line only when no expectation line says more.
+      const source = pointers.some((p) => p.length > 0) ? undefined : this.#sourceLine(spec.file, step.span.line);
       if (source !== undefined) {
         const gutter = String(step.span.line);
         this.#line(`  ${this.#c('gray', `${gutter} |`)} ${source}`);
@@ -129,19 +135,24 @@ export class ConsoleReporter implements Reporter {
       const status = step.status !== undefined ? ` -> ${step.status}` : ' -> no response';
       const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : '';
       this.#line(`  request: ${step.method} ${oneLine(step.url)}${status}${attempts}  ${formatDuration(step.durationMs)}`);
-      for (const a of step.assertions.filter((x) => !x.passed)) this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
+      for (const [i, a] of failed.entries()) {
+        this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
+        for (const l of pointers[i] ?? []) this.#line(`    ${l.startsWith('-->') ? l : this.#c('gray', l.slice(0, l.indexOf('|') + 1)) + l.slice(l.indexOf('|') + 1)}`);
+      }
       if (step.error) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
+      // The reports keep the whole (capped) bodies; the console shows an excerpt, a longer one with -v.
+      const excerpt = this.#o.verbose ? VERBOSE_EXCERPT : EXCERPT;
+      if (step.requestBody && this.#o.verbose) this.#line(`  request body: ${truncate(oneLine(step.requestBody), excerpt)}`);
       if (step.responseSnippet) {
         const lines = stripEscapes(step.responseSnippet).split(/\r\n|\r|\n/);
         this.#line(`  response${step.responseContentType ? ` (${oneLine(step.responseContentType)})` : ''}:`);
-        for (const l of lines.slice(0, SNIPPET_LINES)) this.#line(`    ${truncate(l, 200)}`);
+        for (const l of lines.slice(0, SNIPPET_LINES)) this.#line(`    ${truncate(l, excerpt)}`);
         if (lines.length > SNIPPET_LINES) this.#line('    …');
       }
     } else {
       this.#line(`  --> ${oneLine(spec.file)}`);
     }
     for (const g of spec.gatewayAttempts ?? []) this.#line(`  ${g.gateway} gateway: ${g.verdict}${g.reason ? ` (${oneLine(g.reason)})` : ''}`);
-    if (o.verbose) for (const s of spec.steps) this.#line(`    ${this.#stepLine(s)}`);
   }
 
   #printFindings(result: RunResult): void {

@@ -127,6 +127,7 @@ export const SCRIPT = String.raw`
         if (st.assertions[r][6]) tds[5].title = st.assertions[r][6];
       }
     }
+    if (st.pointers.length) add(box, el('pre', 'snippet pointer', st.pointers.join('\n\n')));
     if (st.extracted.length) { add(box, el('div', 'sub', 'Extracted variables')); add(box, table(['Name', 'Value'], st.extracted)); }
     if (st.headers.length) { add(box, el('div', 'sub', 'Request headers')); add(box, table(['Header', 'Value'], st.headers)); }
     if (st.snippet) { add(box, el('div', 'sub', 'Response')); add(box, el('pre', 'snippet', st.snippet)); }

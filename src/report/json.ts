@@ -102,6 +102,7 @@ function stepJson(s: StepResult): ReportStep {
     extracted: { ...s.extracted },
     requestHeaders: s.requestHeaders ? { ...s.requestHeaders } : null,
     responseSnippet: s.responseSnippet ?? null,
+    requestBody: s.requestBody ?? null,
     responseContentType: s.responseContentType ?? null,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
     skipReason: s.skipReason ?? null,
@@ -109,7 +110,15 @@ function stepJson(s: StepResult): ReportStep {
 }
 
 function assertionJson(a: AssertionResult): ReportAssertion {
-  const out: ReportAssertion = { kind: a.kind, target: a.target ?? null, op: a.op, passed: a.passed, message: a.message ?? null };
+  const out: ReportAssertion = {
+    kind: a.kind,
+    target: a.target ?? null,
+    op: a.op,
+    passed: a.passed,
+    message: a.message ?? null,
+    line: a.span ? Math.max(1, a.span.line) : null,
+    col: a.span ? Math.max(1, a.span.col) : null,
+  };
   // undefined means "no value" and must stay distinguishable from null.
   if (a.expected !== undefined) out.expected = jsonSafe(a.expected);
   if (a.actual !== undefined) out.actual = jsonSafe(a.actual);
@@ -208,6 +217,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
       const r: AssertionResult = { kind: a.kind as AssertionResult['kind'], op: a.op, expected: a.expected, actual: a.actual, passed: a.passed };
       if (a.target !== null) r.target = a.target;
       if (a.message !== null) r.message = a.message;
+      if (a.line !== null) r.span = { file, line: a.line, col: a.col ?? 1 };
       return r;
     }),
     extracted: { ...s.extracted },
@@ -217,6 +227,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
   if (s.status !== null) out.status = s.status;
   if (s.requestHeaders !== null) out.requestHeaders = { ...s.requestHeaders };
   if (s.responseSnippet !== null) out.responseSnippet = s.responseSnippet;
+  if (s.requestBody !== null) out.requestBody = s.requestBody;
   if (s.responseContentType !== null) out.responseContentType = s.responseContentType;
   if (s.error !== null) out.error = { code: s.error.code as StepErrorCode, message: s.error.message };
   if (s.skipReason !== null) out.skipReason = s.skipReason;

@@ -74,6 +74,7 @@ function details(spec: SpecResult, location: string): string {
     lines.push(`step ${step.id} (${step.phase}): ${step.method} ${step.url}${step.status !== undefined ? ` -> ${step.status}` : ''}`);
     for (const a of step.assertions.filter((x) => !x.passed)) lines.push(`  ${describeAssertion(a)}`);
     if (step.error) lines.push(`  error (${step.error.code}): ${step.error.message}`);
+    if (step.requestBody) lines.push(`  request body: ${step.requestBody}`);
     if (step.responseSnippet) lines.push(`  response: ${step.responseSnippet}`);
   }
   return lines.join('\n');

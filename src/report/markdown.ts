@@ -60,6 +60,7 @@ function details(spec: SpecResult): string[] {
   const body = [`${step.method} ${stripEscapes(step.url)}${step.status !== undefined ? ` -> ${step.status}` : ''}`];
   for (const a of step.assertions.filter((x) => !x.passed)) body.push(describeAssertion(a));
   if (step.error) body.push(`error (${step.error.code}): ${stripEscapes(step.error.message)}`);
+  if (step.requestBody) body.push(`request body: ${stripEscapes(step.requestBody)}`);
   if (step.responseSnippet) body.push(`response: ${stripEscapes(step.responseSnippet)}`);
   return ['', `<details><summary>${html(spec.endpoint)}: step ${html(step.id)} (${step.phase})</summary>`, '', ...fenced(body), '', '</details>'];
 }

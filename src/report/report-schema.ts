@@ -17,6 +17,9 @@ export interface ReportAssertion {
   actual?: unknown;
   passed: boolean;
   message: string | null;
+  /** Where the expectation is written (1-based), null when no line asks for the check. */
+  line: number | null;
+  col: number | null;
 }
 
 export interface ReportStep {
@@ -37,6 +40,7 @@ export interface ReportStep {
   extracted: Record<string, string>;
   requestHeaders: Record<string, string> | null;
   responseSnippet: string | null;
+  requestBody: string | null;
   responseContentType: string | null;
   error: { code: string; message: string } | null;
   skipReason: string | null;
@@ -222,7 +226,8 @@ export const reportJsonSchema = {
       assertions: { type: 'array', items: { $ref: '#/$defs/assertion' } },
       extracted: { ...stringMap, description: 'variables the step extracted, secret-looking values redacted' },
       requestHeaders: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-      responseSnippet: { ...nullableStr, description: 'short redacted excerpt of the response body' },
+      responseSnippet: { ...nullableStr, description: 'the redacted response body, whitespace collapsed: up to 64 KiB (--keep-body) for a failed step, 300 characters for a passed one' },
+      requestBody: { ...nullableStr, description: 'the redacted request body as sent, with the same caps; null when none was sent' },
       responseContentType: nullableStr,
       error: {
         anyOf: [obj({ code: { ...str, description: 'template, token, network, timeout, too-large, rate-limited, redirect, refused, use, interrupted' }, message: str }), { type: 'null' }],
@@ -238,6 +243,8 @@ export const reportJsonSchema = {
         actual: { description: 'any JSON value; absent when there was none (e.g. nothing matched)' },
         passed: { type: 'boolean' },
         message: nullableStr,
+        line: { type: ['integer', 'null'], minimum: 1, description: 'line of the expectation in the spec file; null when no line asks for the check' },
+        col: { type: ['integer', 'null'], minimum: 1 },
       },
       ['expected', 'actual'],
     ),

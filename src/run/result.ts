@@ -38,6 +38,12 @@ export interface AssertionResult {
   passed: boolean;
   /** Human sentence for failures, e.g. "expected JSON, got text/html". */
   message?: string;
+  /**
+   * Where the expectation is written in the spec file: the `status: [200]` entry, the
+   * `$.data: {...}` line, the extract rule. Absent for checks no line asks for (the default
+   * 2xx status, OpenAPI conformance).
+   */
+  span?: Span;
 }
 
 export type StepErrorCode =
@@ -106,8 +112,13 @@ export interface StepResult {
   extracted: Record<string, string>;
   /** Request headers as sent, redacted. */
   requestHeaders?: Record<string, string>;
-  /** A short, redacted excerpt of the response body (at most ~300 chars). */
+  /**
+   * The redacted response body, whitespace collapsed: up to the run's body cap (64 KiB by
+   * default, `--keep-body`) for a failed step, a 300-character excerpt for a passed one.
+   */
   responseSnippet?: string;
+  /** The redacted request body as sent, with the same caps; absent when none was sent. */
+  requestBody?: string;
   responseContentType?: string;
   error?: StepError;
   /** Why a skipped step was skipped ("an earlier step failed"). */

@@ -20,6 +20,7 @@ export interface EvaluateContext {
   cliVars?: Record<string, string>;
   /** False: passed steps get no response snippet (see RunOptions.retain). */
   passedSnippets?: boolean;
+  keepBodyChars?: number;
   fallback: FallbackMode;
   http: HttpClient;
   redact: Redactor;
@@ -172,6 +173,7 @@ async function runOnce(
     runUse: (absPath) => ctx.runUse(spec, absPath),
     ...(ctx.cliVars ? { cliVars: ctx.cliVars } : {}),
     ...(ctx.passedSnippets === false ? { passedSnippets: false } : {}),
+    ...(ctx.keepBodyChars !== undefined ? { keepBodyChars: ctx.keepBodyChars } : {}),
     ...(opts.forceTokenType ? { forceTokenType: opts.forceTokenType } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
     ...(ctx.conformance ? { conformance: ctx.conformance } : {}),

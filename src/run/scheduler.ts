@@ -61,6 +61,8 @@ export interface RunOptions {
   maxWaitMs?: number;
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** How much of a failed step's response and request body results keep (characters). Default 64 KiB. */
+  keepBodyChars?: number;
   conformance?: ChainContext['conformance'];
   /**
    * Write verdicts back after each spec; `false` (or absent) writes nothing.
@@ -126,6 +128,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     onStep: (spec, step) => steps.step(spec, step),
     ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
     ...(opts.retain === 'failures' ? { passedSnippets: false } : {}),
+    ...(opts.keepBodyChars !== undefined ? { keepBodyChars: opts.keepBodyChars } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.conformance ? { conformance: opts.conformance } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),

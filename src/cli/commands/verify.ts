@@ -24,6 +24,7 @@ export interface VerifyFlags {
   maxWait: number;
   timeout: number;
   maxResponseSize?: number;
+  keepBody?: number;
   fallback: 'spec' | 'auto' | 'never';
   tokenMatrix?: boolean;
   write: boolean;
@@ -48,6 +49,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--timeout <duration>', 'overall deadline per request', p.duration, 30_000)
     .option('--max-wait <duration>', 'longest Retry-After to honour on 429', p.duration, 60_000)
     .option('--max-response-size <bytes>', 'largest response body read', p.positiveInt)
+    .option('--keep-body <chars>', "how much of a failed step's response and request body reports keep (default 65536)", p.positiveInt)
     .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
     .option('-q, --quiet', 'only failures and the summary')
     .option('-v, --verbose', 'every step of every spec');
