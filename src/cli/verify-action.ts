@@ -30,7 +30,21 @@ interface RunInput {
 }
 
 /** The `verify` command: select, run, report, write back. Returns the exit code. */
-export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
+export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliIo): Promise<number> {
+  // Anything written to stderr while the run goes (a broken spec's diagnostics, the interrupt
+  // notice) first takes the console's progress line off the terminal, so the two never mix.
+  const terminal: { clear?: () => void } = {};
+  const io: CliIo = {
+    ...rawIo,
+    stderr: {
+      write: (s: string) => {
+        terminal.clear?.();
+        return rawIo.stderr.write(s);
+      },
+      ...(rawIo.stderr.isTTY !== undefined ? { isTTY: rawIo.stderr.isTTY } : {}),
+      ...(rawIo.stderr.columns !== undefined ? { columns: rawIo.stderr.columns } : {}),
+    },
+  };
   const color = useColor(io.stderr, io.env);
   // Filters on front-matter need every spec parsed before the run; without them the specs are
   // parsed while the run goes, which is faster and keeps memory flat on large corpora.
@@ -62,7 +76,7 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
       }
       return exit;
     }
-    const result = await execute(input, flags, io, prepared);
+    const result = await execute(input, flags, io, prepared, terminal);
     // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
     return exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0 });
   } finally {
@@ -137,6 +151,7 @@ async function execute(
   flags: VerifyFlags,
   io: CliIo,
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
+  terminal: { clear?: () => void },
 ): Promise<RunResult> {
   const [{ runSpecs }, { createReporters }] = await Promise.all([
     import('../run/scheduler.js'),
@@ -150,6 +165,7 @@ async function execute(
     color: useColor(io.stdout, io.env),
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
+    terminal,
     sources: (file: string) => sources.get(file),
   });
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.

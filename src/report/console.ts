@@ -29,6 +29,7 @@ const VERBOSE_EXCERPT = 4000;
 export class ConsoleReporter implements Reporter {
   readonly #o: ReporterOptions;
   readonly #ansi: boolean;
+  readonly #live: boolean;
   readonly #now: () => number;
   readonly #printed = new Set<string>();
   readonly #sources = new Map<string, LineIndex | undefined>();
@@ -37,16 +38,20 @@ export class ConsoleReporter implements Reporter {
 
   constructor(opts: ReporterOptions) {
     this.#o = opts;
-    this.#ansi = opts.color && opts.stdout.isTTY === true;
+    // Colour wherever it is wanted (FORCE_COLOR / --color in CI logs); the live line only on a terminal.
+    this.#ansi = opts.color;
+    this.#live = opts.color && opts.stdout.isTTY === true;
     this.#now = opts.now ?? Date.now;
   }
 
   onEvent(e: RunEvent): void {
     if (e.type === 'run-start') {
       this.#counts.total = e.total;
-      if (this.#ansi && !this.#o.quiet) {
-        this.#progress = new ProgressLine(this.#o.stdout, this.#now);
-        this.#progress.update(this.#counts);
+      if (this.#live && !this.#o.quiet) {
+        const progress = new ProgressLine(this.#o.stdout, this.#now);
+        this.#progress = progress;
+        if (this.#o.terminal) this.#o.terminal.clear = () => progress.hide();
+        progress.update(this.#counts);
       }
     } else if (e.type === 'spec-end') {
       const v = e.result.verdict;
