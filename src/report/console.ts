@@ -1,7 +1,7 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
-import { describeAssertion, diagnosticLines, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
+import { describeAssertion, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 const STYLE = {
@@ -123,11 +123,19 @@ export class ConsoleReporter implements Reporter {
     const o = this.#o;
     this.#line('');
     this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint || spec.file))}`);
-    this.#line(`  ${specReason(spec)}`);
     const step = failingStep(spec);
     if (spec.diagnostics?.length) {
-      for (const d of diagnosticLines(spec)) this.#line(`  --> ${d}`);
-    } else if (step) {
+      // The diagnostics are the reason; each once, where it points and what to do.
+      for (const d of spec.diagnostics) {
+        this.#line(`  ${d.severity}[${oneLine(d.code)}]: ${oneLine(d.message)}`);
+        if (d.span) this.#line(`  --> ${oneLine(d.span.file)}:${d.span.line}:${d.span.col}`);
+        if (d.hint) this.#line(`  hint: ${oneLine(d.hint)}`);
+      }
+      return;
+    }
+    const reason = specReason(spec);
+    this.#line(`  ${reason}`);
+    if (step) {
       const failed = step.assertions.filter((x) => !x.passed);
       const pointers = failed.map((a) => (a.span ? pointerLines(a, this.#sourceLine(spec.file, a.span.line)) : []));
       this.#line(`  --> ${oneLine(spec.file)}:${step.span.line}  step ${oneLine(step.id)} (${step.phase})`);
@@ -144,7 +152,8 @@ export class ConsoleReporter implements Reporter {
         this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
         for (const l of pointers[i] ?? []) this.#line(`    ${l.startsWith('-->') ? l : this.#c('gray', l.slice(0, l.indexOf('|') + 1)) + l.slice(l.indexOf('|') + 1)}`);
       }
-      if (step.error) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
+      // The error line only when the reason above does not already say it.
+      if (step.error && !reason.includes(oneLine(step.error.message))) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
       // The reports keep the whole (capped) bodies; the console shows an excerpt, a longer one with -v.
       const excerpt = this.#o.verbose ? VERBOSE_EXCERPT : EXCERPT;
       if (step.requestBody && this.#o.verbose) this.#line(`  request body: ${truncate(oneLine(step.requestBody), excerpt)}`);

@@ -163,6 +163,8 @@ describe('outcomes through the CLI', () => {
     const o = await outcome(spec({}), { url: `http://127.0.0.1:${closedPort}` });
     expect(o.code).toBe(3);
     expect(o.stdout).toMatch(/⚠ error +GET \/ok .*nothing learned about the doc: connection refused/);
+    // Once on the spec's line, once as the failure's reason: not again as an "error (network)" line.
+    expect(o.stdout.match(/connection refused/g)).toHaveLength(2);
     expect(o.json.summary).toMatchObject({ error: 1, failing: 0 });
     expect(o.json.specs[0]).toMatchObject({ verdict: 'error', writeBack: { outcome: 'skipped' } });
     expect(o.junit).toMatch(/<error message="error: call: nothing learned about the doc: connection refused by 127\.0\.0\.1:\d+ \(ECONNREFUSED\) \(specs\/o\d+\.md:\d+\)" type="error">/);
