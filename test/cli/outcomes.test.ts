@@ -235,6 +235,32 @@ describe('outcomes through the CLI', () => {
     expectUntouched(o);
   });
 
+  it('invalid, a template the spec cannot fill (an undefined variable): exit 2, nothing sent, the file untouched', async () => {
+    const o = await outcome(spec({ test: '  - id: call\n    method: GET\n    path: /ok/{{nope}}' , endpoint: 'GET /ok/{id}' }));
+    expect(o.code).toBe(2);
+    expect(o.json.specs[0]!.verdict).toBe('invalid');
+    expect(o.json.specs[0]!.reason).toMatch(/\{\{nope\}\} is not defined/);
+    expectUntouched(o);
+  });
+
+  it('error, a use: of a spec the API did not answer: the user is error too, not blocked, and neither file changes', async () => {
+    await mkdir(path.join(work.dir, 'specs', 'use'), { recursive: true });
+    const used = path.join(work.dir, 'specs', 'use', 'login.md');
+    const user = path.join(work.dir, 'specs', 'use', 'main.md');
+    await writeFile(used, spec({}));
+    await writeFile(user, spec({ prereq: '  - id: login\n    use: login.md' }));
+    const before = [await readFile(used), await readFile(user)];
+    const r = await runCli(['verify', 'specs/use/main.md', '--reporter', 'json:use.json'], {
+      cwd: work.dir,
+      env: { ITEMS_URL: `http://127.0.0.1:${closedPort}`, ITEMS_TOKEN: 't' },
+    });
+    expect(r.code).toBe(3);
+    const json = await readJson<{ specs: { verdict: string }[] }>(path.join(work.dir, 'use.json'));
+    expect(json.specs[0]!.verdict).toBe('error');
+    expect((await readFile(used)).equals(before[0]!)).toBe(true);
+    expect((await readFile(user)).equals(before[1]!)).toBe(true);
+  });
+
   it('invalid, a config problem (an API the environment does not have): exit 2, the file untouched', async () => {
     const o = await outcome(spec({ extra: 'api: nope' }));
     expect(o.code).toBe(2);
