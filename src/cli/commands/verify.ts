@@ -67,7 +67,7 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .option('--stale <duration>', 'only specs never verified, verified longer ago than this, or edited after verifiedAt', p.duration)
     .option('--changed-since <ref>', 'only specs changed since this git ref')
     .option('--shard <i/n>', 'verify only shard i of n (stable as specs are added)', p.shard)
-    .option('--bail', 'stop scheduling after the first failing or blocked spec')
+    .option('--bail', 'stop scheduling after the first spec that is not verified (failing, blocked, error, invalid)')
     .option('--no-write', 'do not write verdicts back into the spec files')
     .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)');
   addRunOptions(cmd)
@@ -81,7 +81,9 @@ Examples:
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config/parse error, 130 interrupted.`,
+Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config error or an invalid spec,
+3 an error outcome (no answer from the API, nothing sent), 130 interrupted; the first of
+130 > 2 > 3 > 1 > 0 wins.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');
