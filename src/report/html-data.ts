@@ -52,6 +52,7 @@ export interface ClientStep {
   error: string;
   skipReason: string;
   snippet: string;
+  requestBody: string;
   /** [kind, target, op, expected, actual, "pass" | "fail", message] */
   assertions: string[][];
   /** For each failed assertion with a place in the spec: the hurl-style pointer at its line. */
@@ -116,6 +117,7 @@ function step(s: StepResult, findings: Finding[], sources: Sources): ClientStep 
     error: s.error ? `${s.error.code}: ${t(s.error.message)}` : '',
     skipReason: t(s.skipReason),
     snippet: t(s.responseSnippet),
+    requestBody: t(s.requestBody),
     assertions: s.assertions.map(assertion),
     pointers: s.assertions
       .filter((a) => !a.passed && a.span)

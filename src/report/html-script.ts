@@ -130,6 +130,7 @@ export const SCRIPT = String.raw`
     if (st.pointers.length) add(box, el('pre', 'snippet pointer', st.pointers.join('\n\n')));
     if (st.extracted.length) { add(box, el('div', 'sub', 'Extracted variables')); add(box, table(['Name', 'Value'], st.extracted)); }
     if (st.headers.length) { add(box, el('div', 'sub', 'Request headers')); add(box, table(['Header', 'Value'], st.headers)); }
+    if (st.requestBody) { add(box, el('div', 'sub', 'Request body')); add(box, el('pre', 'snippet', st.requestBody)); }
     if (st.snippet) { add(box, el('div', 'sub', 'Response')); add(box, el('pre', 'snippet', st.snippet)); }
     if (st.findings.length) {
       add(box, el('div', 'sub', 'OpenAPI findings'));

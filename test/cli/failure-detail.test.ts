@@ -106,13 +106,20 @@ describe('failures at their line', () => {
 
 describe('enough to debug', () => {
   it("reports keep the response body (the server's message far past 300 characters) and the request body", async () => {
-    const r = await runCli(['verify', 'specs/create.md', '--no-write', '--reporter', 'json:e.json', '--reporter', 'junit:e.xml'], { cwd: work.dir, env: { ITEMS_URL: base } });
+    const r = await runCli(['verify', 'specs/create.md', '--no-write', '--reporter', 'json:e.json', '--reporter', 'junit:e.xml', '--reporter', 'html:e.html'], {
+      cwd: work.dir,
+      env: { ITEMS_URL: base },
+    });
     expect(r.code).toBe(1);
     const json = await readJson<{ specs: { steps: { responseSnippet: string; requestBody: string | null }[] }[] }>(path.join(work.dir, 'e.json'));
     const step = json.specs[0]!.steps[0]!;
     expect(step.responseSnippet).toContain('from.id must match format uuid');
     expect(step.requestBody).toBe('{"from":{"id":"abc"}}');
     expect(await readFile(path.join(work.dir, 'e.xml'), 'utf8')).toContain('from.id must match format uuid');
+    const html = await readFile(path.join(work.dir, 'e.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="ev-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { specs: { steps: { requestBody: string; snippet: string }[] }[] };
+    expect(data.specs[0]!.steps[0]!.requestBody).toBe('{"from":{"id":"abc"}}');
+    expect(data.specs[0]!.steps[0]!.snippet).toContain('from.id must match format uuid');
   });
 
   it('the console shows a short excerpt, and a longer one with -v', async () => {
