@@ -62,14 +62,6 @@ function specJson(s: SpecResult): ReportSpec {
     api: s.api,
     verdict: s.verdict,
     reason: s.reason ?? null,
-    diagnostics: (s.diagnostics ?? []).map((d) => ({
-      code: d.code,
-      severity: d.severity,
-      message: d.message,
-      hint: d.hint ?? null,
-      line: d.span && d.span.file === s.file ? Math.max(1, d.span.line) : null,
-      col: d.span && d.span.file === s.file ? Math.max(1, d.span.col) : null,
-    })),
     gateway: s.gateway,
     tokenType: s.tokenType ?? null,
     durationMs: s.durationMs,
@@ -80,6 +72,19 @@ function specJson(s: SpecResult): ReportSpec {
     findings: s.findings.map(findingJson),
     writeBack: s.writeBack ? writeBackJson(s.writeBack) : null,
     steps: s.steps.map(stepJson),
+    ...(s.diagnostics?.length
+      ? {
+          diagnostics: s.diagnostics.map((d) => ({
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            hint: d.hint ?? null,
+            file: d.span?.file ?? null,
+            line: d.span?.line ?? null,
+            col: d.span?.col ?? null,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -158,7 +163,8 @@ export function fromReportJson(doc: ReportJson): RunResult {
     finishedAt: doc.finishedAt,
     environment: doc.environment,
     interrupted: doc.interrupted,
-    summary: { ...doc.summary },
+    // error and invalid are absent from reports written before those outcomes existed.
+    summary: { error: 0, invalid: 0, ...doc.summary },
     specs: doc.specs.map(specFromJson),
   };
   if (doc.reuseWrites.length > 0) {
@@ -181,11 +187,11 @@ function specFromJson(s: ReportSpec): SpecResult {
   if (s.domain !== null) out.domain = s.domain;
   if (s.tags.length > 0) out.tags = [...s.tags];
   if (s.reason !== null) out.reason = s.reason;
-  if (s.diagnostics.length > 0) {
+  if (s.diagnostics?.length) {
     out.diagnostics = s.diagnostics.map((d) => {
       const x: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
       if (d.hint !== null) x.hint = d.hint;
-      if (d.line !== null) x.span = { file: s.file, line: d.line, col: d.col ?? 1 };
+      if (d.file !== null && d.line !== null) x.span = { file: d.file, line: d.line, col: d.col ?? 1 };
       return x;
     });
   }
@@ -217,7 +223,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
       const r: AssertionResult = { kind: a.kind as AssertionResult['kind'], op: a.op, expected: a.expected, actual: a.actual, passed: a.passed };
       if (a.target !== null) r.target = a.target;
       if (a.message !== null) r.message = a.message;
-      if (a.line !== null) r.span = { file, line: a.line, col: a.col ?? 1 };
+      if (a.line !== undefined && a.line !== null) r.span = { file, line: a.line, col: a.col ?? 1 };
       return r;
     }),
     extracted: { ...s.extracted },
@@ -227,7 +233,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
   if (s.status !== null) out.status = s.status;
   if (s.requestHeaders !== null) out.requestHeaders = { ...s.requestHeaders };
   if (s.responseSnippet !== null) out.responseSnippet = s.responseSnippet;
-  if (s.requestBody !== null) out.requestBody = s.requestBody;
+  if (s.requestBody !== undefined && s.requestBody !== null) out.requestBody = s.requestBody;
   if (s.responseContentType !== null) out.responseContentType = s.responseContentType;
   if (s.error !== null) out.error = { code: s.error.code as StepErrorCode, message: s.error.message };
   if (s.skipReason !== null) out.skipReason = s.skipReason;

@@ -6,7 +6,7 @@
  * change, and `report merge` refuses reports of another version.
  */
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportAssertion {
   kind: string;
@@ -17,9 +17,9 @@ export interface ReportAssertion {
   actual?: unknown;
   passed: boolean;
   message: string | null;
-  /** Where the expectation is written (1-based), null when no line asks for the check. */
-  line: number | null;
-  col: number | null;
+  /** Where the expectation is written (1-based), null when no line asks for the check (absent in older reports). */
+  line?: number | null;
+  col?: number | null;
 }
 
 export interface ReportStep {
@@ -40,7 +40,8 @@ export interface ReportStep {
   extracted: Record<string, string>;
   requestHeaders: Record<string, string> | null;
   responseSnippet: string | null;
-  requestBody: string | null;
+  /** Absent in reports written before it existed. */
+  requestBody?: string | null;
   responseContentType: string | null;
   error: { code: string; message: string } | null;
   skipReason: string | null;
@@ -69,7 +70,8 @@ export interface ReportDiagnostic {
   severity: 'error' | 'warning';
   message: string;
   hint: string | null;
-  /** 1-based; null when the problem has no place in the spec file (a config problem). */
+  /** Null when the problem has no place in a file (a config problem). */
+  file: string | null;
   line: number | null;
   col: number | null;
 }
@@ -82,7 +84,8 @@ export interface ReportSpec {
   api: string;
   verdict: ReportVerdict;
   reason: string | null;
-  diagnostics: ReportDiagnostic[];
+  /** Why an `invalid` spec could not run (absent otherwise). */
+  diagnostics?: ReportDiagnostic[];
   gateway: 'primary' | 'fallback';
   tokenType: string | null;
   durationMs: number;
@@ -102,7 +105,7 @@ export interface ReportJson {
   finishedAt: string;
   environment: string;
   interrupted: boolean;
-  summary: { total: number; verified: number; failing: number; blocked: number; error: number; invalid: number; skipped: number; durationMs: number };
+  summary: { total: number; verified: number; failing: number; blocked: number; error?: number; invalid?: number; skipped: number; durationMs: number };
   specs: ReportSpec[];
   reuseWrites: { file: string; delta: number; writeBack: ReportWriteBack }[];
 }
@@ -151,7 +154,7 @@ export const reportJsonSchema = {
     finishedAt: { type: 'string', format: 'date-time' },
     environment: { ...str, description: 'name of the environment the run used' },
     interrupted: { type: 'boolean', description: 'true when Ctrl-C or a signal stopped the run early' },
-    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }),
+    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }, ['error', 'invalid']),
     specs: { type: 'array', items: { $ref: '#/$defs/spec' } },
     reuseWrites: {
       type: 'array',
@@ -169,18 +172,6 @@ export const reportJsonSchema = {
       api: str,
       verdict,
       reason: { ...nullableStr, description: 'one line saying why, for every verdict but verified' },
-      diagnostics: {
-        type: 'array',
-        description: 'for invalid specs: what is wrong with the spec or its config',
-        items: obj({
-          code: str,
-          severity: { enum: ['error', 'warning'] },
-          message: str,
-          hint: nullableStr,
-          line: { type: ['integer', 'null'], minimum: 1, description: '1-based line in the spec file; null for a config problem' },
-          col: { type: ['integer', 'null'], minimum: 1 },
-        }),
-      },
       gateway,
       tokenType: nullableStr,
       durationMs: ms,
@@ -199,7 +190,20 @@ export const reportJsonSchema = {
       findings: { type: 'array', items: { $ref: '#/$defs/finding' } },
       writeBack: { anyOf: [{ $ref: '#/$defs/writeBack' }, { type: 'null' }] },
       steps: { type: 'array', items: { $ref: '#/$defs/step' } },
-    }),
+      diagnostics: {
+        type: 'array',
+        description: 'why an invalid spec could not run: parse, lint or config problems (docs/diagnostics.md)',
+        items: obj({
+          code: str,
+          severity: { enum: ['error', 'warning'] },
+          message: str,
+          hint: nullableStr,
+          file: nullableStr,
+          line: { type: ['integer', 'null'] },
+          col: { type: ['integer', 'null'] },
+        }),
+      },
+    }, ['diagnostics']),
     finding: obj({
       stepId: str,
       aspect: { ...str, description: 'status, schema, parameter, content-type or operation' },
@@ -233,7 +237,7 @@ export const reportJsonSchema = {
         anyOf: [obj({ code: { ...str, description: 'template, token, network, timeout, too-large, rate-limited, redirect, refused, use, interrupted' }, message: str }), { type: 'null' }],
       },
       skipReason: nullableStr,
-    }),
+    }, ['requestBody']),
     assertion: obj(
       {
         kind: { ...str, description: 'status, body, header, maxMs, schema, extract or conformance' },
@@ -246,7 +250,7 @@ export const reportJsonSchema = {
         line: { type: ['integer', 'null'], minimum: 1, description: 'line of the expectation in the spec file; null when no line asks for the check' },
         col: { type: ['integer', 'null'], minimum: 1 },
       },
-      ['expected', 'actual'],
+      ['expected', 'actual', 'line', 'col'],
     ),
   },
 };
