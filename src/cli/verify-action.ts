@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
@@ -7,10 +6,13 @@ import type { RunResult } from '../run/result.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { runBlockingChecks } from '../spec/lint.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
+import { githubRunOutput } from './github-output.js';
+import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../spec/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
@@ -32,7 +34,21 @@ interface RunInput {
 }
 
 /** The `verify` command: select, run, report, write back. Returns the exit code. */
-export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
+export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliIo): Promise<number> {
+  // Anything written to stderr while the run goes (a broken spec's diagnostics, the interrupt
+  // notice) first takes the console's progress line off the terminal, so the two never mix.
+  const terminal: { clear?: () => void } = {};
+  const io: CliIo = {
+    ...rawIo,
+    stderr: {
+      write: (s: string) => {
+        terminal.clear?.();
+        return rawIo.stderr.write(s);
+      },
+      ...(rawIo.stderr.isTTY !== undefined ? { isTTY: rawIo.stderr.isTTY } : {}),
+      ...(rawIo.stderr.columns !== undefined ? { columns: rawIo.stderr.columns } : {}),
+    },
+  };
   const color = useColor(io.stderr, io.env);
   // Filters on front-matter need every spec parsed before the run; without them the specs are
   // parsed while the run goes, which is faster and keeps memory flat on large corpora.
@@ -63,19 +79,16 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
     if (flags.dryRun) {
       const { dryRun } = await import('../run/dry-run.js');
       const specs: LoadedSpec[] = [];
-      for await (const spec of input.specs) specs.push(spec);
+      for await (const spec of input.specs) if (!spec.diagnostics.some((d) => d.severity === 'error')) specs.push(spec);
       if (input.broken() > 0) exit = EXIT.usage;
       for (const entry of await dryRun({ specs, environment: prepared.environment, env: prepared.env, cliVars: flags.var ?? {} })) {
         io.stdout.write(`# ${entry.file}:${entry.line} ${entry.phase} ${entry.stepId}\n${entry.curl}\n\n`);
       }
       return exit;
     }
-    const result = await execute(input, flags, io, prepared);
-    if (result.interrupted) return EXIT.interrupted;
-    if (input.broken() > 0 || result.specs.some((s) => s.verdict === 'invalid')) exit = EXIT.usage;
-    // A parse or config error (2) outranks failing specs (1): the run was incomplete.
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
-    return exit;
+    const result = await execute(input, flags, io, prepared, terminal);
+    // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
+    return exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0 });
   } finally {
     await prepared.close();
   }
@@ -84,18 +97,27 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
 /** Every spec parsed, then selected: for filters that read the front-matter. */
 async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<{ input: RunInput; usageError: boolean } | { exit: number }> {
   const loaded = await loadSpecs(paths, io.cwd);
+  for (const spec of loaded.specs) {
+    const more = runBlockingChecks(spec.doc);
+    spec.diagnostics.push(...more);
+    loaded.diagnostics.push(...more);
+  }
   printDiagnostics(io.stderr, loaded.diagnostics, { sources: loaded.sources, color, warnings: false });
   const selection = await buildSelection(flags, loaded.specs, io);
   if ('error' in selection) {
     io.stderr.write(`error: ${selection.error}\n`);
     return { exit: EXIT.usage };
   }
-  const candidates = loaded.specs.map((s) => ({ ...s, frontMatter: s.doc.frontMatter }));
+  // Broken specs are selected like the others (by what front-matter they have) and reported `invalid`.
+  const order = new Map(loaded.all.map((s, i) => [s.absPath, i]));
+  const candidates = [...loaded.specs, ...loaded.broken]
+    .sort((a, b) => (order.get(a.absPath) ?? 0) - (order.get(b.absPath) ?? 0))
+    .map((s) => ({ ...s, frontMatter: s.doc.frontMatter }));
   const specs = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd });
   const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : specs.length;
   return {
     input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length, beforeShard },
-    usageError: loaded.broken.length > 0 || loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
+    usageError: loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
   };
 }
 
@@ -123,6 +145,7 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
       printDiagnostics(io.stderr, spec.diagnostics, { sources: new Map([[spec.file, spec.doc.text]]), color, warnings: false });
     },
     onSpec: (spec) => sources.set(spec.file, spec.doc.text),
+    check: (spec) => runBlockingChecks(spec.doc),
   });
   return {
     input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken, beforeShard },
@@ -135,19 +158,21 @@ async function execute(
   flags: VerifyFlags,
   io: CliIo,
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
+  terminal: { clear?: () => void },
 ): Promise<RunResult> {
   const [{ runSpecs }, { createReporters }] = await Promise.all([
     import('../run/scheduler.js'),
     import('../report/reporter.js'),
   ]);
   const { sources } = input;
-  const reporterNames = flags.reporter?.length ? flags.reporter : ['console'];
+  const reporterNames = withConsole(flags.reporter, flags.quiet === true);
   const reporters = await createReporters(reporterNames, {
     stdout: io.stdout,
     cwd: io.cwd,
     color: useColor(io.stdout, io.env),
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
+    terminal,
     // A config problem points into verify.config.yaml, which is not among the specs' texts.
     sources: (file: string) => sources.get(file) ?? (/\.ya?ml$/i.test(file) ? readQuietly(path.resolve(io.cwd, file)) : undefined),
   });
@@ -181,6 +206,7 @@ async function execute(
       ...(flags.perHost ? { perHostConnections: flags.perHost } : {}),
       ...(flags.rate ? { ratePerHost: flags.rate } : {}),
       ...(flags.maxResponseSize ? { maxResponseBytes: flags.maxResponseSize } : {}),
+      ...(flags.keepBody ? { keepBodyChars: flags.keepBody } : {}),
       fallback: flags.fallback,
       tokenMatrix: flags.tokenMatrix === true,
       maxWaitMs: flags.maxWait,
@@ -199,7 +225,7 @@ async function execute(
       },
     });
     for (const r of reporters) await r.finish(result);
-    await github(result, io);
+    await githubRunOutput(result, io);
     return result;
   } finally {
     process.off('SIGINT', onSignal);
@@ -212,18 +238,6 @@ function lazyChecker(): ConformanceChecker {
   return {
     check: async (input) => (await (real ??= import('../openapi/conformance.js').then((m) => m.createConformanceChecker()))).check(input),
   };
-}
-
-/** Under GitHub Actions: annotations on the failing lines and a job summary. */
-async function github(result: RunResult, io: CliIo): Promise<void> {
-  if (io.env.GITHUB_ACTIONS !== 'true') return;
-  const { githubAnnotations } = await import('../report/github.js');
-  for (const line of githubAnnotations(result)) io.stdout.write(`${line}\n`);
-  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    const { markdownReport } = await import('../report/markdown.js');
-    await appendFile(summaryFile, `${markdownReport(result)}\n`);
-  }
 }
 
 async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo): Promise<Selection | { error: string }> {

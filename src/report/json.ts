@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type {
   AssertionResult,
   Finding,
@@ -106,6 +107,7 @@ function stepJson(s: StepResult): ReportStep {
     extracted: { ...s.extracted },
     requestHeaders: s.requestHeaders ? { ...s.requestHeaders } : null,
     responseSnippet: s.responseSnippet ?? null,
+    requestBody: s.requestBody ?? null,
     responseContentType: s.responseContentType ?? null,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
     skipReason: s.skipReason ?? null,
@@ -113,7 +115,15 @@ function stepJson(s: StepResult): ReportStep {
 }
 
 function assertionJson(a: AssertionResult): ReportAssertion {
-  const out: ReportAssertion = { kind: a.kind, target: a.target ?? null, op: a.op, passed: a.passed, message: a.message ?? null };
+  const out: ReportAssertion = {
+    kind: a.kind,
+    target: a.target ?? null,
+    op: a.op,
+    passed: a.passed,
+    message: a.message ?? null,
+    line: a.span ? Math.max(1, a.span.line) : null,
+    col: a.span ? Math.max(1, a.span.col) : null,
+  };
   // undefined means "no value" and must stay distinguishable from null.
   if (a.expected !== undefined) out.expected = jsonSafe(a.expected);
   if (a.actual !== undefined) out.actual = jsonSafe(a.actual);
@@ -153,6 +163,7 @@ export function fromReportJson(doc: ReportJson): RunResult {
     finishedAt: doc.finishedAt,
     environment: doc.environment,
     interrupted: doc.interrupted,
+    // error and invalid are absent from reports written before those outcomes existed.
     summary: { error: 0, invalid: 0, ...doc.summary },
     specs: doc.specs.map(specFromJson),
   };
@@ -176,17 +187,16 @@ function specFromJson(s: ReportSpec): SpecResult {
   if (s.domain !== null) out.domain = s.domain;
   if (s.tags.length > 0) out.tags = [...s.tags];
   if (s.reason !== null) out.reason = s.reason;
+  if (s.diagnostics?.length) {
+    out.diagnostics = s.diagnostics.map((d) => {
+      const x: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
+      if (d.hint !== null) x.hint = d.hint;
+      if (d.file !== null && d.line !== null) x.span = { file: d.file, line: d.line, col: d.col ?? 1 };
+      return x;
+    });
+  }
   if (s.tokenType !== null) out.tokenType = s.tokenType;
   if (s.previousVerifiedAt !== null) out.previousVerifiedAt = s.previousVerifiedAt;
-  if (s.diagnostics?.length) {
-    out.diagnostics = s.diagnostics.map((d) => ({
-      code: d.code,
-      severity: d.severity,
-      message: d.message,
-      ...(d.hint !== null ? { hint: d.hint } : {}),
-      ...(d.file !== null && d.line !== null ? { span: { file: d.file, line: d.line, col: d.col ?? 1 } } : {}),
-    }));
-  }
   if (s.previousStatus !== null) out.previousStatus = s.previousStatus;
   if (s.gatewayAttempts !== null) {
     out.gatewayAttempts = s.gatewayAttempts.map((g) => (g.reason === null ? { gateway: g.gateway, verdict: g.verdict } : { gateway: g.gateway, verdict: g.verdict, reason: g.reason }));
@@ -213,6 +223,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
       const r: AssertionResult = { kind: a.kind as AssertionResult['kind'], op: a.op, expected: a.expected, actual: a.actual, passed: a.passed };
       if (a.target !== null) r.target = a.target;
       if (a.message !== null) r.message = a.message;
+      if (a.line !== undefined && a.line !== null) r.span = { file, line: a.line, col: a.col ?? 1 };
       return r;
     }),
     extracted: { ...s.extracted },
@@ -222,6 +233,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
   if (s.status !== null) out.status = s.status;
   if (s.requestHeaders !== null) out.requestHeaders = { ...s.requestHeaders };
   if (s.responseSnippet !== null) out.responseSnippet = s.responseSnippet;
+  if (s.requestBody !== undefined && s.requestBody !== null) out.requestBody = s.requestBody;
   if (s.responseContentType !== null) out.responseContentType = s.responseContentType;
   if (s.error !== null) out.error = { code: s.error.code as StepErrorCode, message: s.error.message };
   if (s.skipReason !== null) out.skipReason = s.skipReason;

@@ -17,6 +17,9 @@ export interface ReportAssertion {
   actual?: unknown;
   passed: boolean;
   message: string | null;
+  /** Where the expectation is written (1-based), null when no line asks for the check (absent in older reports). */
+  line?: number | null;
+  col?: number | null;
 }
 
 export interface ReportStep {
@@ -37,6 +40,8 @@ export interface ReportStep {
   extracted: Record<string, string>;
   requestHeaders: Record<string, string> | null;
   responseSnippet: string | null;
+  /** Absent in reports written before it existed. */
+  requestBody?: string | null;
   responseContentType: string | null;
   error: { code: string; message: string } | null;
   skipReason: string | null;
@@ -60,6 +65,17 @@ export interface ReportWriteBack {
 
 export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 
+export interface ReportDiagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  hint: string | null;
+  /** Null when the problem has no place in a file (a config problem). */
+  file: string | null;
+  line: number | null;
+  col: number | null;
+}
+
 export interface ReportSpec {
   file: string;
   endpoint: string;
@@ -68,6 +84,8 @@ export interface ReportSpec {
   api: string;
   verdict: ReportVerdict;
   reason: string | null;
+  /** Why an `invalid` spec could not run (absent otherwise). */
+  diagnostics?: ReportDiagnostic[];
   gateway: 'primary' | 'fallback';
   tokenType: string | null;
   durationMs: number;
@@ -78,18 +96,6 @@ export interface ReportSpec {
   findings: ReportFinding[];
   writeBack: ReportWriteBack | null;
   steps: ReportStep[];
-  /** Why an `invalid` spec could not run (absent otherwise). */
-  diagnostics?: ReportDiagnostic[];
-}
-
-export interface ReportDiagnostic {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  hint: string | null;
-  file: string | null;
-  line: number | null;
-  col: number | null;
 }
 
 export interface ReportJson {
@@ -108,7 +114,10 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const ms = { type: 'number', minimum: 0 } as const;
-const verdict = { enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'] } as const;
+const verdict = {
+  enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'],
+  description: 'see docs/results.md, Outcomes; only verified, failing and blocked are written into the spec file',
+} as const;
 const gateway = { enum: ['primary', 'fallback'], description: 'primary = baseUrl, fallback = fallbackUrl' } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -162,7 +171,7 @@ export const reportJsonSchema = {
       tags: { type: 'array', items: str },
       api: str,
       verdict,
-      reason: { ...nullableStr, description: 'one line saying why, for failing, blocked and skipped specs' },
+      reason: { ...nullableStr, description: 'one line saying why, for every verdict but verified' },
       gateway,
       tokenType: nullableStr,
       durationMs: ms,
@@ -221,13 +230,14 @@ export const reportJsonSchema = {
       assertions: { type: 'array', items: { $ref: '#/$defs/assertion' } },
       extracted: { ...stringMap, description: 'variables the step extracted, secret-looking values redacted' },
       requestHeaders: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-      responseSnippet: { ...nullableStr, description: 'short redacted excerpt of the response body' },
+      responseSnippet: { ...nullableStr, description: 'the redacted response body, whitespace collapsed: up to 64 KiB (--keep-body) for a failed step, 300 characters for a passed one' },
+      requestBody: { ...nullableStr, description: 'the redacted request body as sent, with the same caps; null when none was sent' },
       responseContentType: nullableStr,
       error: {
         anyOf: [obj({ code: { ...str, description: 'template, token, network, timeout, too-large, rate-limited, redirect, refused, use, interrupted' }, message: str }), { type: 'null' }],
       },
       skipReason: nullableStr,
-    }),
+    }, ['requestBody']),
     assertion: obj(
       {
         kind: { ...str, description: 'status, body, header, maxMs, schema, extract or conformance' },
@@ -237,8 +247,10 @@ export const reportJsonSchema = {
         actual: { description: 'any JSON value; absent when there was none (e.g. nothing matched)' },
         passed: { type: 'boolean' },
         message: nullableStr,
+        line: { type: ['integer', 'null'], minimum: 1, description: 'line of the expectation in the spec file; null when no line asks for the check' },
+        col: { type: ['integer', 'null'], minimum: 1 },
       },
-      ['expected', 'actual'],
+      ['expected', 'actual', 'line', 'col'],
     ),
   },
 };

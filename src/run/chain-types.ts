@@ -78,6 +78,8 @@ export interface ChainContext {
   cliVars?: Record<string, VarValue>;
   /** False: a passed step gets no response snippet; only failures are shown. Default true. */
   passedSnippets?: boolean;
+  /** How much of a failed step's response and request body results keep, in characters. Default 65536. */
+  keepBodyChars?: number;
   /** --token-matrix: use this token type instead of the spec's preference. */
   forceTokenType?: string;
   now?: () => Date;

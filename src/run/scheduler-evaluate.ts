@@ -22,6 +22,7 @@ export interface EvaluateContext {
   cliVars?: Record<string, VarValue>;
   /** False: passed steps get no response snippet (see RunOptions.retain). */
   passedSnippets?: boolean;
+  keepBodyChars?: number;
   fallback: FallbackMode;
   http: HttpClient;
   redact: Redactor;
@@ -185,6 +186,7 @@ async function runOnce(
     runUse: (absPath) => ctx.runUse(spec, absPath),
     ...(ctx.cliVars ? { cliVars: ctx.cliVars } : {}),
     ...(ctx.passedSnippets === false ? { passedSnippets: false } : {}),
+    ...(ctx.keepBodyChars !== undefined ? { keepBodyChars: ctx.keepBodyChars } : {}),
     ...(opts.forceTokenType ? { forceTokenType: opts.forceTokenType } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
     ...(ctx.conformance ? { conformance: ctx.conformance } : {}),
@@ -197,7 +199,7 @@ async function runOnce(
     const message = ctx.redact(err instanceof Error ? err.message : String(err));
     return {
       internalError: message,
-      result: { verdict: 'failing', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
+      result: { verdict: 'error', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
     };
   }
 }

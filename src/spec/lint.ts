@@ -175,6 +175,15 @@ export function pathMatchesEndpoint(stepPath: string, endpointPath: string): boo
   });
 }
 
+/**
+ * The lint rules a run also enforces before sending anything: a spec whose Test Request never
+ * calls its own `endpoint:` would be "verified" on some other call's answer. `verify` makes such
+ * a spec `invalid` (docs/results.md). One owner: lint reports the same diagnostic from here.
+ */
+export function runBlockingChecks(doc: SpecDocument): Diagnostic[] {
+  return endpointCalled(doc, doc.frontMatterSpans['endpoint.value'] ?? doc.frontMatterSpans.endpoint ?? { file: doc.file, line: 1, col: 1 });
+}
+
 function endpointCalled(doc: SpecDocument, span: Span): Diagnostic[] {
   const ep = doc.endpoint;
   if (!ep) return [];

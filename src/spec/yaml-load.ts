@@ -1,3 +1,4 @@
+import { yamlErrorStart } from './yaml-error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LineIndex, Span } from '../source/span.js';
@@ -76,7 +77,11 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
         : code === 'yaml-too-deep'
           ? `keep nesting under ${MAX_DEPTH} levels`
           : 'check indentation, quoting and brackets around this position';
-    ctx.diagnostics.push(diag('error', code, message, { span: spanAt(ctx, e.pos[0], e.pos[1]), hint }));
+    // An unclosed quote or bracket is reported where it opens, not where the parser gave up.
+    const start = code === 'yaml-syntax' ? yamlErrorStart(yamlText, e.pos[0], e.message) : undefined;
+    const span = start !== undefined ? spanAt(ctx, start, start + 1) : spanAt(ctx, e.pos[0], e.pos[1]);
+    const where = start !== undefined ? `this ${yamlText[start]} is never closed: add its closing ${CLOSER[yamlText[start]!] ?? ''}` : hint;
+    ctx.diagnostics.push(diag('error', code, message, { span, hint: where }));
   }
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') {
@@ -95,6 +100,8 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
   out.value = walker.walk(doc.contents, '', 0);
   return walker.failed ? undefined : out;
 }
+
+const CLOSER: Record<string, string> = { '"': '"', "'": "'", '[': ']', '{': '}' };
 
 class Walker {
   failed = false;

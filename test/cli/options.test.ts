@@ -135,8 +135,10 @@ describe('exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mixed\/b-bad\.md:\d+:\d+/);
     const report = await readJson<{ specs: { file: string; verdict: string }[] }>(path.join(work.dir, 'mixed.json'));
+    // The broken file is in the report, in its place, as invalid.
     expect(report.specs.map((s) => [s.file, s.verdict])).toEqual([
       ['mixed/a-good.md', 'verified'],
+      ['mixed/b-bad.md', 'invalid'],
       ['mixed/c-good.md', 'verified'],
     ]);
   });
@@ -278,10 +280,10 @@ describe('write-back through the CLI', () => {
     expect(now.replace(/^(status|timesReused|verifiedAt):.*\n/gm, '')).toBe(original.replace(/^(status|timesReused|verifiedAt):.*\n/gm, ''));
   });
 
-  it('a missing token fails with the variable named and nothing sent', async () => {
+  it('a missing token is an error (exit 3) with the variable named and nothing sent', async () => {
     const before = hits.length;
     const r = await runCli(['verify', 'specs/list-items.md', '--no-write'], { cwd: work.dir, env: { ITEMS_URL: base } });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/ITEMS_TOKEN|VERIFY_TOKEN_STAFF/);
     expect(hits.length).toBe(before);
   });

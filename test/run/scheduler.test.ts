@@ -438,12 +438,12 @@ describe('runSpecs: write-back and secrets', () => {
     expect(result.specs[0]!.writeBack).toBeUndefined();
   });
 
-  it('a chain that throws is reported failing and never written back', async () => {
+  it('a chain that throws is reported error (nothing learned) and never written back', async () => {
     const { opts, fakes } = options([fakeSpec('a.md')], async () => {
       throw new Error('boom');
     }, { write: { roots: [ROOT] } });
     const result = await runSpecs(opts);
-    expect(result.specs[0]).toMatchObject({ verdict: 'failing', reason: 'internal error: boom' });
+    expect(result.specs[0]).toMatchObject({ verdict: 'error', reason: 'internal error: boom' });
     expect(result.specs[0]!.writeBack?.outcome).toBe('skipped');
     expect(fakes.writes).toHaveLength(0);
   });

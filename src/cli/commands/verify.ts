@@ -27,6 +27,7 @@ export interface VerifyFlags {
   maxWait: number;
   timeout: number;
   maxResponseSize?: number;
+  keepBody?: number;
   fallback: 'spec' | 'auto' | 'never';
   tokenMatrix?: boolean;
   write: boolean;
@@ -52,8 +53,9 @@ export function addRunOptions(cmd: Command): Command {
     .option('--timeout <duration>', 'overall deadline per request', p.duration, 30_000)
     .option('--max-wait <duration>', 'longest Retry-After to honour on 429', p.duration, 60_000)
     .option('--max-response-size <bytes>', 'largest response body read', p.positiveInt)
+    .option('--keep-body <chars>', "how much of a failed step's response and request body reports keep (default 65536)", p.positiveInt)
     .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
-    .option('-q, --quiet', 'only failures and the summary')
+    .option('-q, --quiet', 'only failures and the summary; with file reporters and no --reporter console, nothing on stdout')
     .option('-v, --verbose', 'every step of every spec');
 }
 
@@ -69,7 +71,7 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .option('--stale <duration>', 'only specs never verified, verified longer ago than this, or edited after verifiedAt', p.duration)
     .option('--changed-since <ref>', 'only specs changed since this git ref')
     .option('--shard <i/n>', 'verify only shard i of n (stable as specs are added)', p.shard)
-    .option('--bail', 'stop scheduling after the first failing or blocked spec')
+    .option('--bail', 'stop scheduling after the first spec that is not verified (failing, blocked, error, invalid)')
     .option('--pass-with-no-specs', 'exit 0 when no spec matched (default: exit 1)')
     .option('--no-write', 'do not write verdicts back into the spec files')
     .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)');
@@ -85,7 +87,9 @@ Examples:
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
-Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config/parse error, 130 interrupted.`,
+Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config error or an
+invalid spec, 3 an error outcome (no answer from the API, nothing sent), 130 interrupted; the first of
+130 > 2 > 3 > 1 > 0 wins.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');
