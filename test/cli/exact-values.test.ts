@@ -96,7 +96,9 @@ afterAll(async () => {
 
 function spec(name: string, steps: string, frontMatter = ''): Promise<string> {
   const file = path.join(work.dir, 'specs', `${name}.md`);
-  const endpoint = frontMatter.includes('endpoint:') ? '' : 'endpoint: GET /x\n';
+  // The Test Request must call the spec's own endpoint (verify refuses it otherwise): the first step's.
+  const first = /method: (\w+)\n\s+path: (\S+)/.exec(steps);
+  const endpoint = frontMatter.includes('endpoint:') ? '' : `endpoint: ${first ? `${first[1]} ${first[2]}` : 'GET /x'}\n`;
   const text = `---\n${endpoint}${frontMatter}---\n# ${name}\n\n## Test Request\n\n\`\`\`yaml\nsteps:\n${steps}\`\`\`\n`;
   return writeFile(file, text).then(() => file);
 }
