@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { junitSchemaErrors } from '../helpers/junit-xsd.js';
-import { runCli, scratch } from './run-cli.js';
+import { ITEMS_CONFIG as CONFIG, runCli, scratch } from './run-cli.js';
 
 /**
  * What CI sees: the console next to file reporters, every selected file in JUnit (broken ones
@@ -15,16 +15,6 @@ let server: Server;
 let base = '';
 let work: Awaited<ReturnType<typeof scratch>>;
 
-const CONFIG = `default: local
-apis:
-  items:
-    specs: specs
-environments:
-  local:
-    apis:
-      items:
-        baseUrl: \${ITEMS_URL}
-`;
 
 const good = (p: string): string =>
   `---\nendpoint: GET ${p}\nstatus: draft\n---\n# x\n\n## Test Request\n\n\`\`\`yaml\nsteps:\n  - id: call\n    method: GET\n    path: ${p}\n    expect:\n      status: [200]\n\`\`\`\n`;

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { runCli, scratch } from './run-cli.js';
+import { ITEMS_CONFIG as CONFIG, runCli, scratch } from './run-cli.js';
 
 /** Colour on demand for CI logs, and a terminal where the progress line never mixes with other output. */
 
@@ -12,16 +12,6 @@ let server: Server;
 let base = '';
 let work: Awaited<ReturnType<typeof scratch>>;
 
-const CONFIG = `default: local
-apis:
-  items:
-    specs: specs
-environments:
-  local:
-    apis:
-      items:
-        baseUrl: \${ITEMS_URL}
-`;
 
 const good = (p: string): string =>
   `---\nendpoint: GET ${p}\n---\n## Test Request\n\n\`\`\`yaml\nsteps:\n  - id: call\n    method: GET\n    path: ${p}\n    expect:\n      status: [200]\n\`\`\`\n`;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson, runCli, scratch } from './run-cli.js';
+import { ITEMS_CONFIG as CONFIG, readJson, runCli, scratch } from './run-cli.js';
 
 /**
  * A failure as a user reads it: at the line of the expectation that failed, with a caret and the
@@ -16,16 +16,6 @@ let base = '';
 let work: Awaited<ReturnType<typeof scratch>>;
 const LONG_DETAIL = `${'x'.repeat(900)} from.id must match format uuid`;
 
-const CONFIG = `default: local
-apis:
-  items:
-    specs: specs
-environments:
-  local:
-    apis:
-      items:
-        baseUrl: \${ITEMS_URL}
-`;
 
 const SPEC = [
   '---',

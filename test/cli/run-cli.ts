@@ -9,6 +9,18 @@ import { fileURLToPath } from 'node:url';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'dist/cli/bin.js');
 
+/** A one-API config for CLI tests: API `items` covers `specs/`, its gateway is `$ITEMS_URL`. */
+export const ITEMS_CONFIG = `default: local
+apis:
+  items:
+    specs: specs
+environments:
+  local:
+    apis:
+      items:
+        baseUrl: \${ITEMS_URL}
+`;
+
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
