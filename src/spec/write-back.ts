@@ -1,16 +1,26 @@
-import { readFileSync, realpathSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
 import { isInside } from './discover.js';
+import { createLock, holdsLock, inspectLock, newOwner, ownerState, removeDeadLock, type LockOwner } from './file-lock.js';
 import type { SpecStatus } from './model.js';
 
 /**
- * Writes a run's verdict into a spec file: only the owned keys change, the
- * write is atomic (temp file in the same folder, fsync, rename), the temp
- * file doubles as a lock that keeps concurrent runs from losing increments,
- * and a file edited since it was read for the run is left alone. Never throws.
+ * Writes a run's verdict into a spec file: only the owned keys change, and nothing a person or
+ * another run wrote is ever lost. The design (docs/reliability.md, "Write-back"):
+ * - a lock file `.<name>.verify.lock` per spec, owned by pid + process start time + host + a
+ *   random id (src/spec/file-lock.ts); taken over only from a provably dead owner, never by age;
+ * - the spec is read under the lock and the change applied to what is on disk now (so concurrent
+ *   runs' `timesReused` increments add up);
+ * - the new text goes to a temp file whose name is unique to this write
+ *   (`.<name>.verify-<id>.tmp`), fsynced, then, just before the rename, two checks: the lock is
+ *   still this write's, and the spec's bytes are still exactly those read under the lock. Any
+ *   other change means `conflict` (or, when only owned keys changed, i.e. another run wrote, a
+ *   retry on the new content); the temp file is removed;
+ * - every path this write will create is registered for removal on exit before it exists.
+ * Never throws.
  */
 
 export interface OwnedChanges {
@@ -36,24 +46,32 @@ export interface WriteBackOptions {
   /** Only files inside these folders (after resolving symlinks) are written. */
   roots: string[];
   fs?: WriteBackFs;
+  /** Longest wait for a lock another live run holds, in ms (default 20 000); then an `error`. */
+  maxWaitMs?: number;
+  /**
+   * Awaited after the temp file is complete, before the final check and the rename: a test seam
+   * (and the stress bench's) to make races deterministic. Production runs leave it unset.
+   */
+  beforeRename?: () => Promise<void>;
 }
 
-const inFlight = new Set<string>();
+/** Paths this process created or is about to create, removed on exit (sync: safe in an exit handler). */
+const owned = new Map<string, LockOwner | 'temp'>();
 
-/** Removes the temp files of writes interrupted by a signal (sync: safe in an exit handler). */
+/** Removes this process's temp files and locks (after a signal, or any exit mid-write). */
 export function cleanupTempFiles(): void {
-  for (const f of inFlight) {
+  for (const [p, what] of owned) {
     try {
-      unlinkSync(f);
+      if (what === 'temp' || holdsLock(p, what)) unlinkSync(p);
     } catch {
       // already renamed or gone
     }
   }
-  inFlight.clear();
+  owned.clear();
 }
 
 let installed = false;
-/** On exit (including after SIGINT/SIGTERM handlers call process.exit), no temp file is left behind. */
+/** On exit (including after SIGINT/SIGTERM handlers call process.exit), no temp file or lock is left behind. */
 export function installSignalCleanup(): void {
   if (installed) return;
   installed = true;
@@ -67,17 +85,28 @@ function decode(bytes: Buffer): { text: string; bom: boolean } {
   return { text: (bom ? bytes.subarray(3) : bytes).toString('utf8'), bom };
 }
 
+/** How often a write starts over because another run wrote the same file at the same moment. */
+const MAX_ATTEMPTS = 8;
+
 export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult> {
   const fs = opts.fs ?? nodeFs;
   installSignalCleanup();
   const place = locate(opts.file, opts.roots);
   if ('outcome' in place) return place;
-  const { real, mode } = place;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const r = await writeOnce(fs, opts, place);
+    if (r !== 'again') return r;
+  }
+  return { outcome: 'conflict', message: 'other runs kept writing the file at the same moment; not updated' };
+}
 
-  const tmp = tempPathFor(real);
-  const held = await acquire(fs, tmp, mode);
-  if ('error' in held) return { outcome: 'error', message: held.error };
-  let open = true;
+async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real: string; mode: number }): Promise<WriteBackResult | 'again'> {
+  const { real, mode } = place;
+  const lock = lockPathFor(real);
+  const owner = newOwner();
+  const held = await acquire(fs, { lock, real, owner, maxWaitMs: opts.maxWaitMs ?? MAX_WAIT_MS });
+  if (held) return { outcome: 'error', message: held.error };
+  const tmp = tempPathFor(real, owner.id);
   let renamed = false;
   try {
     // Read under the lock, synchronously: one small local file, and a thread-pool round trip per
@@ -99,12 +128,33 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
     if ('error' in edited) return { outcome: 'error', message: edited.error.message };
     if (edited.text === current.text) return { outcome: 'unchanged' };
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
+    owned.set(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
     try {
-      await held.writeFile(bytes);
-      if (narrowedByUmask(mode)) await held.chmod(mode);
-      await held.sync();
-      open = false;
-      await held.close();
+      const handle = await fs.open(tmp, 'wx', mode);
+      try {
+        await handle.writeFile(bytes);
+        if (narrowedByUmask(mode)) await handle.chmod(mode);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (e) {
+      return { outcome: 'error', message: writeFailure(e) };
+    }
+    if (opts.beforeRename) await opts.beforeRename();
+    // The check before the rename: nothing may have changed since the read under the lock.
+    if (!holdsLock(lock, owner)) return 'again';
+    let nowBytes: Buffer;
+    try {
+      nowBytes = readFileSync(real);
+    } catch (e) {
+      return { outcome: 'conflict', message: `the file went away during the write (${(e as NodeJS.ErrnoException).code ?? 'error'}), not updated` };
+    }
+    if (!nowBytes.equals(currentBytes)) {
+      if (maskOwnedValues(decode(nowBytes).text) === maskOwnedValues(current.text)) return 'again';
+      return { outcome: 'conflict', message: 'changed while it was being written, not updated' };
+    }
+    try {
       await fs.rename(tmp, real);
       renamed = true;
       // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
@@ -118,9 +168,14 @@ export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
   } finally {
-    if (open) await held.close().catch(() => undefined);
-    if (!renamed) await fs.unlink(tmp).catch(() => undefined);
-    inFlight.delete(tmp);
+    if (!renamed && owned.has(tmp)) await fs.unlink(tmp).catch(() => undefined);
+    owned.delete(tmp);
+    try {
+      if (holdsLock(lock, owner)) unlinkSync(lock);
+    } catch {
+      // gone already
+    }
+    owned.delete(lock);
   }
 }
 
@@ -147,15 +202,14 @@ function narrowedByUmask(mode: number): boolean {
   return (mode & 0o7000) !== 0 || (mode & 0o777 & ~umask) !== (mode & 0o777);
 }
 
-/**
- * The temp file a write goes through, which is also the file's lock: one name per spec file, so
- * creating it exclusively both starts the write and keeps a second run's write of the same file
- * waiting until this one is renamed into place (or removed). A separate lock file cost two more
- * file creations and removals per spec, each waiting on the file system's journal behind the
- * other writes' fsyncs.
- */
-export function tempPathFor(realPath: string): string {
-  return path.join(path.dirname(realPath), `.${path.basename(realPath)}.verify.tmp`);
+/** The lock file of a spec (see src/spec/file-lock.ts). */
+export function lockPathFor(realPath: string): string {
+  return path.join(path.dirname(realPath), `.${path.basename(realPath)}.verify.lock`);
+}
+
+/** The temp file of one write: the lock owner's id makes it unique, so no run renames another's. */
+export function tempPathFor(realPath: string, id: string): string {
+  return path.join(path.dirname(realPath), `.${path.basename(realPath)}.verify-${id}.tmp`);
 }
 
 /**
@@ -199,39 +253,59 @@ function locate(file: string, rootPaths: string[]): { real: string; mode: number
   }
 }
 
-/** Another run holding a lock this long has died; its lock is removed. Writes take milliseconds. */
-const STALE_MS = 10_000;
-/** Waiting for a live lock gives up after about this long. */
+/** A lock file still without its owner this long was left by a crash between create and write. */
+const CREATING_STALE_MS = 10_000;
+/** Waiting for a live lock gives up after about this long (default of WriteBackOptions.maxWaitMs). */
 const MAX_WAIT_MS = 20_000;
 
 /**
- * Creates the temp file exclusively (see tempPathFor), waiting while another live run holds it.
- * One left by a run that died (older than STALE_MS, a file or a folder) is removed. Two runs that
- * find the same stale one at the same moment may both go on; the worst outcome is one lost
- * increment, never a partial file (the rename replaces the file whole).
- * Returns the open temp file, or why it could not be had.
+ * Creates the lock (see src/spec/file-lock.ts), waiting while another live run holds it, with
+ * a deadline and a timer between tries (so signals are handled while it waits), whatever is at
+ * the lock path. A dead owner's lock and temp file are removed. Returns undefined once locked,
+ * or why the file could not be locked.
  */
-async function acquire(fs: WriteBackFs, tmp: string, mode: number): Promise<nodeFs.FileHandle | { error: string }> {
+async function acquire(fs: WriteBackFs, a: { lock: string; real: string; owner: LockOwner; maxWaitMs: number }): Promise<{ error: string } | undefined> {
   const started = Date.now();
-  for (;;) {
+  let pause = 2;
+  for (let tries = 0; ; tries++) {
+    owned.set(a.lock, a.owner); // before it exists; removed on exit only if it holds our id
     try {
-      const handle = await fs.open(tmp, 'wx', mode);
-      inFlight.add(tmp);
-      return handle;
+      await createLock(a.lock, a.owner, fs);
+      return undefined;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return { error: writeFailure(e) };
+      owned.delete(a.lock);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') return { error: `${writeFailure(e)} (could not create the lock file ${path.basename(a.lock)})` };
     }
-    let age = 0;
-    try {
-      age = Date.now() - statSync(tmp).mtimeMs;
-    } catch {
+    const seen = inspectLock(a.lock);
+    let holder = '';
+    if (seen.kind === 'foreign') {
+      return { error: `${path.basename(a.lock)} next to the file is ${seen.what}, not a lock of endpoint-verify; remove it so runs can write this spec. File left unchanged` };
+    } else if (seen.kind === 'creating') {
+      if (seen.ageMs > CREATING_STALE_MS && removeDeadLock(a.lock, seen, `${a.lock}.${a.owner.id}.dead`)) continue;
+      holder = 'a run that is creating it';
+    } else if (seen.kind === 'lock') {
+      const state = ownerState(seen.owner);
+      if (state === 'dead') {
+        if (removeDeadLock(a.lock, seen, `${a.lock}.${a.owner.id}.dead`)) {
+          try {
+            unlinkSync(tempPathFor(a.real, seen.owner.id));
+          } catch {
+            // the dead run had not created it
+          }
+        }
+        continue;
+      }
+      holder = `process ${seen.owner.pid}${state === 'unknown' ? ` on ${seen.owner.host}` : ''}`;
+    } else if (tries < 3) {
       continue; // released meanwhile
     }
-    if (age > STALE_MS) {
-      rmSync(tmp, { recursive: true, force: true });
-      continue;
+    if (Date.now() - started > a.maxWaitMs) {
+      return {
+        error: `could not lock the file: ${holder || 'another run'} has held ${path.basename(a.lock)} for over ${Math.round(a.maxWaitMs / 1000)} s; if no run is writing, remove that file. File left unchanged`,
+      };
     }
-    if (Date.now() - started > MAX_WAIT_MS) return { error: `could not lock the file: another run has been writing it for over ${MAX_WAIT_MS / 1000} s` };
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 45));
+    await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
+    pause = Math.min(pause * 2, 100);
   }
 }
