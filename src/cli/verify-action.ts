@@ -6,6 +6,7 @@ import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { EXIT } from './exit-codes.js';
+import { onInterrupt } from './signals.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
@@ -148,18 +149,11 @@ async function execute(
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
 
   const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      io.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new specs will start; finishing write-backs in flight (press Ctrl-C again to stop now)\n`);
-      controller.abort();
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // The first signal stops the run gracefully; a second one exits at once (src/cli/signals.ts).
+  const release = onInterrupt((sig) => {
+    io.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new specs will start; finishing write-backs in flight (press Ctrl-C again to stop now)\n`);
+    controller.abort();
+  });
   try {
     const result = await runSpecs({
       specs: input.specs,
@@ -195,8 +189,7 @@ async function execute(
     await github(result, io);
     return result;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
   }
 }
 

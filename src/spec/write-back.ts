@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
 import { isInside } from './discover.js';
+import { cleanupOwned, installExitCleanup, isOwned, registerOwned, unregisterOwned } from './owned-paths.js';
 import { createLock, holdsLock, inspectLock, newOwner, ownerState, removeDeadLock, type LockOwner } from './file-lock.js';
 import type { SpecStatus } from './model.js';
 
@@ -55,28 +56,10 @@ export interface WriteBackOptions {
   beforeRename?: () => Promise<void>;
 }
 
-/** Paths this process created or is about to create, removed on exit (sync: safe in an exit handler). */
-const owned = new Map<string, LockOwner | 'temp'>();
-
 /** Removes this process's temp files and locks (after a signal, or any exit mid-write). */
-export function cleanupTempFiles(): void {
-  for (const [p, what] of owned) {
-    try {
-      if (what === 'temp' || holdsLock(p, what)) unlinkSync(p);
-    } catch {
-      // already renamed or gone
-    }
-  }
-  owned.clear();
-}
-
-let installed = false;
+export const cleanupTempFiles = cleanupOwned;
 /** On exit (including after SIGINT/SIGTERM handlers call process.exit), no temp file or lock is left behind. */
-export function installSignalCleanup(): void {
-  if (installed) return;
-  installed = true;
-  process.on('exit', cleanupTempFiles);
-}
+export const installSignalCleanup = installExitCleanup;
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
@@ -128,7 +111,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     if ('error' in edited) return { outcome: 'error', message: edited.error.message };
     if (edited.text === current.text) return { outcome: 'unchanged' };
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
-    owned.set(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
+    registerOwned(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
     try {
       const handle = await fs.open(tmp, 'wx', mode);
       try {
@@ -142,6 +125,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
       return { outcome: 'error', message: writeFailure(e) };
     }
     if (opts.beforeRename) await opts.beforeRename();
+    else if (testDelayMs() > 0) await new Promise((r) => setTimeout(r, testDelayMs()));
     // The check before the rename: nothing may have changed since the read under the lock.
     if (!holdsLock(lock, owner)) return 'again';
     let nowBytes: Buffer;
@@ -168,15 +152,25 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
   } finally {
-    if (!renamed && owned.has(tmp)) await fs.unlink(tmp).catch(() => undefined);
-    owned.delete(tmp);
+    if (!renamed && isOwned(tmp)) await fs.unlink(tmp).catch(() => undefined);
+    unregisterOwned(tmp);
     try {
       if (holdsLock(lock, owner)) unlinkSync(lock);
     } catch {
       // gone already
     }
-    owned.delete(lock);
+    unregisterOwned(lock);
   }
+}
+
+let delayMs: number | undefined;
+/**
+ * ENDPOINT_VERIFY_TEST_WRITE_DELAY_MS: a pause before each check-and-rename, for tests and the
+ * stress bench that drive the CLI (races made likely: edits, signals and SIGSTOP in the window).
+ */
+function testDelayMs(): number {
+  delayMs ??= Math.max(0, Number(process.env.ENDPOINT_VERIFY_TEST_WRITE_DELAY_MS) || 0);
+  return delayMs;
 }
 
 function writeFailure(e: unknown): string {
@@ -268,12 +262,14 @@ async function acquire(fs: WriteBackFs, a: { lock: string; real: string; owner: 
   const started = Date.now();
   let pause = 2;
   for (let tries = 0; ; tries++) {
-    owned.set(a.lock, a.owner); // before it exists; removed on exit only if it holds our id
+    // Registered before it exists; removed on exit only if it holds our id (or is still empty).
+    registerOwned(a.lock, { owner: a.owner, creating: true });
     try {
       await createLock(a.lock, a.owner, fs);
+      registerOwned(a.lock, { owner: a.owner, creating: false });
       return undefined;
     } catch (e) {
-      owned.delete(a.lock);
+      unregisterOwned(a.lock);
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') return { error: `${writeFailure(e)} (could not create the lock file ${path.basename(a.lock)})` };
     }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFrontMatter, maskOwnedValues, ownedValues } from '../../src/spec/front-matter-edit.js';
-import { lockPathFor, tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+import { cleanupTempFiles, lockPathFor, tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
 import { newOwner, serializeOwner } from '../../src/spec/file-lock.js';
 
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/000_11bf8588d5c8ca38.txt');
@@ -394,5 +394,27 @@ describe('writeBack races (an injected delay before the rename)', () => {
       });
     }
     expect(names.size).toBe(3);
+  });
+});
+
+describe('writeBack and an exit at any moment', () => {
+  it.each(['lock', 'temp'] as const)('an exit while the %s file is being created leaves nothing behind', async (which) => {
+    await mkdir(path.join(dir, 'specs'));
+    const file = path.join(dir, 'specs', 'a.md');
+    const text = '---\nendpoint: GET /x\nstatus: draft\n---\n';
+    await writeFile(file, text);
+    const real = await import('node:fs/promises');
+    const exitingFs: WriteBackFs = {
+      // The file exists on disk, its open() has not returned yet: a signal's exit comes now.
+      open: (async (p: string, flags: string, mode: number) => {
+        const h = await real.open(p, flags, mode);
+        if (p.endsWith(which === 'lock' ? '.lock' : '.tmp')) cleanupTempFiles();
+        return h;
+      }) as unknown as WriteBackFs['open'],
+      rename: real.rename,
+      unlink: real.unlink,
+    };
+    await writeBack({ file, originalBytes: Buffer.from(text), roots: [dir], changes: { status: 'verified' }, fs: exitingFs, maxWaitMs: 200 });
+    expect((await readdir(path.join(dir, 'specs'))).filter((n) => n !== 'a.md')).toEqual([]);
   });
 });
