@@ -2,11 +2,13 @@ import { appendFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
+import type { Reporter } from '../report/reporter.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { EXIT } from './exit-codes.js';
 import { onInterrupt } from './signals.js';
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
@@ -61,11 +63,18 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
       }
       return exit;
     }
-    const result = await execute(input, flags, io, prepared);
+    const { result, reportFailures } = await execute(input, flags, io, prepared);
     if (result.interrupted) return EXIT.interrupted;
     if (input.broken() > 0) exit = EXIT.usage;
-    // A parse or config error (2) outranks failing specs (1): the run was incomplete.
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
+    // Precedence 130 > 2 > 3 > 1 > 0: a parse or config error (2) outranks an incomplete run (3:
+    // write-backs or report files not written), which outranks failing specs (1).
+    const unwritten = failedWriteBacks(result).length;
+    if (exit !== EXIT.usage && (unwritten > 0 || reportFailures > 0)) {
+      const parts = [unwritten > 0 ? `${unwritten} write-back${unwritten === 1 ? '' : 's'} failed` : '', reportFailures > 0 ? `${reportFailures} report${reportFailures === 1 ? '' : 's'} not written` : ''];
+      io.stderr.write(`error: the run is incomplete: ${parts.filter(Boolean).join(', ')} (see above); exit ${EXIT.runtime}\n`);
+      exit = EXIT.runtime;
+    }
+    if (exit === EXIT.ok && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
     return exit;
   } finally {
     await prepared.close();
@@ -130,8 +139,8 @@ async function execute(
   flags: VerifyFlags,
   io: CliIo,
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
-): Promise<RunResult> {
-  const [{ runSpecs }, { createReporters }] = await Promise.all([
+): Promise<{ result: RunResult; reportFailures: number }> {
+  const [{ runSpecs }, { createReporters, finishReporters, describeWriteError }] = await Promise.all([
     import('../run/scheduler.js'),
     import('../report/reporter.js'),
   ]);
@@ -148,6 +157,7 @@ async function execute(
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
 
+  const broken = new Map<Reporter, unknown>();
   const controller = new AbortController();
   // The first signal stops the run gracefully; a second one exits at once (src/cli/signals.ts).
   const release = onInterrupt((sig) => {
@@ -180,14 +190,27 @@ async function execute(
       bail: flags.bail === true,
       signal: controller.signal,
       onEvent: (e) => {
-        for (const r of reporters) r.onEvent?.(e);
+        for (const r of reporters) {
+          if (broken.has(r)) continue;
+          try {
+            r.onEvent?.(e);
+          } catch (err) {
+            broken.set(r, err);
+          }
+        }
         // A verified spec's text is not shown again; only failures quote their source.
         if (input.streamed && e.type === 'spec-end' && e.result.verdict === 'verified') sources.delete(e.result.file);
       },
     });
-    for (const r of reporters) await r.finish(result);
-    await github(result, io);
-    return result;
+    // Each reporter on its own: one that fails (a full disk, a bad path) is named, the others finish.
+    const failures = await finishReporters(reporters, result, broken);
+    try {
+      await github(result, io);
+    } catch (err) {
+      failures.push({ label: `GitHub job summary ${io.env.GITHUB_STEP_SUMMARY ?? ''}`, message: describeWriteError(err) });
+    }
+    for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
+    return { result, reportFailures: failures.length };
   } finally {
     release();
   }

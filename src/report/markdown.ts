@@ -1,4 +1,5 @@
 import type { RunResult, SpecResult } from '../run/result.js';
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { describeAssertion, failingStep, failureLocation, formatDuration, specReason, stripEscapes } from './format.js';
 
 const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', skipped: '⏭️' };
@@ -13,6 +14,8 @@ export function markdownReport(result: RunResult): string {
   const out: string[] = ['## endpoint-verify report', ''];
   const facts = [`environment \`${code(result.environment)}\``, `${s.total} specs`, formatDuration(s.durationMs)];
   if (result.interrupted) facts.push('**interrupted**: not every spec ran');
+  const unwritten = failedWriteBacks(result).length;
+  if (unwritten > 0) facts.push(`**${unwritten} write-back${unwritten === 1 ? '' : 's'} failed**`);
   out.push(facts.join(' · '), '');
   out.push('| Verdict | Count |', '|---|---:|');
   for (const v of ['verified', 'failing', 'blocked', 'skipped'] as const) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
@@ -40,13 +43,10 @@ export function markdownReport(result: RunResult): string {
     }
   }
 
-  const writes = [
-    ...result.specs.filter((x) => x.writeBack && isProblem(x.writeBack.outcome)).map((x) => ({ file: x.file, w: x.writeBack! })),
-    ...(result.reuseWrites ?? []).filter((r) => isProblem(r.writeBack.outcome)).map((r) => ({ file: r.file, w: r.writeBack })),
-  ];
+  const writes = failedWriteBacks(result);
   if (writes.length > 0) {
-    out.push('', '### Write-back problems', '', '| File | Outcome | Message |', '|---|---|---|');
-    for (const { file, w } of writes) out.push(`| ${cell(file)} | ${w.outcome} | ${cell(w.message ?? '')} |`);
+    out.push('', `### Write-back problems (${writes.length} ${writes.length === 1 ? 'file' : 'files'} not updated)`, '', '| File | Outcome | Message |', '|---|---|---|');
+    for (const w of writes) out.push(`| ${cell(w.file)} | ${w.outcome} | ${cell(w.message)} |`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -62,10 +62,6 @@ function details(spec: SpecResult): string[] {
   const longest = Math.max(0, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return ['', `<details><summary>${html(spec.endpoint)}: step ${html(step.id)} (${step.phase})</summary>`, '', `${fence}text`, ...body, fence, '', '</details>'];
-}
-
-function isProblem(outcome: string): boolean {
-  return outcome === 'conflict' || outcome === 'refused' || outcome === 'error';
 }
 
 /** A table cell: `|` and line breaks would end the cell or the row; `<` could start HTML. */

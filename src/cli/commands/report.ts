@@ -18,10 +18,10 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: numb
 Example:
   $ endpoint-verify report merge shard-*.json --reporter junit:all.xml --reporter html:report.html
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid report.`,
+Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid report, 3 a report file not written.`,
     )
     .action(async (files: string[], flags: { reporter?: string[] }) => {
-      const [{ mergeReports }, { createReporters }] = await Promise.all([
+      const [{ mergeReports }, { createReporters, finishReporters }] = await Promise.all([
         import('../../report/merge.js'),
         import('../../report/reporter.js'),
       ]);
@@ -49,8 +49,9 @@ Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid re
         verbose: false,
         sources: () => undefined,
       });
-      for (const r of reporters) await r.finish(merged.result);
+      const failures = await finishReporters(reporters, merged.result);
+      for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
       const bad = merged.result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked');
-      setExit(bad ? EXIT.failed : EXIT.ok);
+      setExit(failures.length > 0 ? EXIT.runtime : bad ? EXIT.failed : EXIT.ok);
     });
 }

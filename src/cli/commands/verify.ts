@@ -79,7 +79,8 @@ Examples:
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config/parse error, 130 interrupted.`,
+Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config/parse error,
+3 incomplete (write-backs or report files not written), 130 interrupted.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');
