@@ -1,4 +1,4 @@
-import { resolveToken, secretForms } from '../config/tokens.js';
+import { resolveToken, tokenSecrets } from '../config/tokens.js';
 import type { AuthConfig } from '../config/types.js';
 import type { ChainContext } from './chain-types.js';
 import type { StepError } from './result.js';
@@ -31,7 +31,7 @@ export function pickToken(ctx: ChainContext, types: readonly string[], required:
     const r = resolveToken(ctx.api, type, ctx.env);
     // resolveToken already treats an empty value as missing; checked again so "Bearer " can never be built.
     if (r.value !== undefined && r.value.trim() !== '') {
-      for (const form of secretForms(r.value, r.auth)) ctx.redact.add(form);
+      for (const secret of tokenSecrets(r.value, r.auth)) ctx.redact.add(secret);
       return { token: { type, value: r.value, auth: r.auth } };
     }
     tried.push(...r.tried);

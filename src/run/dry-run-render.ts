@@ -34,7 +34,7 @@ export interface DryRunOptions {
 export interface DryRunDeps {
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  secretForms(value: string, auth?: AuthConfig): readonly string[];
+  tokenSecrets(value: string, auth?: AuthConfig): readonly string[];
   createRedactor(secrets?: string[]): Redactor;
 }
 
@@ -131,7 +131,7 @@ function authHeader(
     const token = deps.resolveToken(api, type, env);
     if (token.value) {
       // The redactor still learns the value: a header or body template could echo it.
-      for (const form of deps.secretForms(token.value, token.auth)) redact.add(form);
+      for (const secret of deps.tokenSecrets(token.value, token.auth)) redact.add(secret);
       return { name: token.auth.header, value: token.auth.scheme ? `${token.auth.scheme} ***` : '***' };
     }
     tried.push(...token.tried);

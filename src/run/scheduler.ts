@@ -357,9 +357,9 @@ function slimSteps(result: SpecResult): void {
  * A streamed spec's own token types are added when it is evaluated, still before it sends.
  */
 function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions, specs: readonly LoadedSpec[]): void {
-  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['secretForms']>[1]): void => {
+  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['tokenSecrets']>[1]): void => {
     if (!value) return;
-    for (const form of deps.secretForms(value, auth)) redact.add(form);
+    for (const secret of deps.tokenSecrets(value, auth)) redact.add(secret);
   };
   for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) add(value);
   for (const api of opts.environment.apis) {
