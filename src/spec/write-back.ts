@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as nodeFs from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
@@ -54,6 +54,11 @@ export interface WriteBackOptions {
    * (and the stress bench's) to make races deterministic. Production runs leave it unset.
    */
   beforeRename?: () => Promise<void>;
+  /**
+   * Test seam: called synchronously just before the rename; the function it returns is called
+   * just after. Lets a test make an edit land in the old file across the rename.
+   */
+  raceRename?: () => (() => void) | void;
 }
 
 /** Removes this process's temp files and locks (after a signal, or any exit mid-write). */
@@ -126,25 +131,41 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     }
     if (opts.beforeRename) await opts.beforeRename();
     else if (testDelayMs() > 0) await new Promise((r) => setTimeout(r, testDelayMs()));
-    // The check before the rename: nothing may have changed since the read under the lock.
+    // The check before the rename: nothing may have changed since the read under the lock. From
+    // here to the rename everything is synchronous, so the window an edit could slip into is a few
+    // system calls wide; an edit that still lands in the old file is caught after the rename.
     if (!holdsLock(lock, owner)) return 'again';
-    let nowBytes: Buffer;
+    let old: number;
     try {
-      nowBytes = readFileSync(real);
+      old = openSync(real, 'r');
     } catch (e) {
       return { outcome: 'conflict', message: `the file went away during the write (${(e as NodeJS.ErrnoException).code ?? 'error'}), not updated` };
     }
-    if (!nowBytes.equals(currentBytes)) {
-      if (maskOwnedValues(decode(nowBytes).text) === maskOwnedValues(current.text)) return 'again';
-      return { outcome: 'conflict', message: 'changed while it was being written, not updated' };
-    }
     try {
-      await fs.rename(tmp, real);
-      renamed = true;
-      // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
-      // keep the old, complete file, and a verdict is cheap to recompute; the cost was 0.2 ms a file.
-    } catch (e) {
-      return { outcome: 'error', message: writeFailure(e) };
+      const seen = fstatSync(old, { bigint: true });
+      const nowBytes = readAll(old);
+      if (!nowBytes.equals(currentBytes)) {
+        if (maskOwnedValues(decode(nowBytes).text) === maskOwnedValues(current.text)) return 'again';
+        return { outcome: 'conflict', message: 'changed while it was being written, not updated' };
+      }
+      const raced = opts.raceRename?.();
+      try {
+        renameSync(tmp, real);
+        renamed = true;
+        raced?.();
+        // The folder is not fsynced after the rename (as npm's write-file-atomic): a crash can at worst
+        // keep the old, complete file, and a verdict is cheap to recompute; the cost was 0.2 ms a file.
+      } catch (e) {
+        return { outcome: 'error', message: writeFailure(e) };
+      }
+      const after = fstatSync(old, { bigint: true });
+      if (after.size !== seen.size || after.mtimeNs !== seen.mtimeNs) {
+        // Someone wrote to the file between the check and the rename (into the old file, now
+        // unlinked but still open here): put that version back, so their edit is what stays.
+        return restoreEdited(old, { real, bytes, tmp: `${tmp}.kept` });
+      }
+    } finally {
+      closeSync(old);
     }
     const changes: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) changes[k] = v;
@@ -171,6 +192,45 @@ let delayMs: number | undefined;
 function testDelayMs(): number {
   delayMs ??= Math.max(0, Number(process.env.ENDPOINT_VERIFY_TEST_WRITE_DELAY_MS) || 0);
   return delayMs;
+}
+
+/**
+ * After a rename that raced an edit: the edited old file (read through the still-open descriptor)
+ * goes back in place of the run's version, unless the run's version was itself changed meanwhile.
+ */
+function restoreEdited(old: number, p: { real: string; bytes: Buffer; tmp: string }): WriteBackResult {
+  registerOwned(p.tmp, 'temp');
+  try {
+    writeFileSync(p.tmp, readAll(old), { flag: 'wx', mode: fstatSync(old).mode & 0o7777 });
+    const atPath = readFileSync(p.real);
+    if (!atPath.equals(p.bytes)) {
+      return { outcome: 'conflict', message: 'edited at the moment it was written; both versions changed since, the edit may need redoing' };
+    }
+    renameSync(p.tmp, p.real);
+    return { outcome: 'conflict', message: 'edited at the moment it was written: the edit was kept, the verdict not written' };
+  } catch (e) {
+    return { outcome: 'error', message: `edited at the moment it was written, and restoring the edit failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  } finally {
+    try {
+      unlinkSync(p.tmp);
+    } catch {
+      // renamed into place
+    }
+    unregisterOwned(p.tmp);
+  }
+}
+
+/** The whole file behind a descriptor, from its start whatever the descriptor's position. */
+function readAll(fd: number): Buffer {
+  const size = Number(fstatSync(fd).size);
+  const buf = Buffer.alloc(size);
+  let at = 0;
+  while (at < size) {
+    const n = readSync(fd, buf, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return buf.subarray(0, at);
 }
 
 function writeFailure(e: unknown): string {

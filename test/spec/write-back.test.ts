@@ -418,3 +418,30 @@ describe('writeBack and an exit at any moment', () => {
     expect((await readdir(path.join(dir, 'specs'))).filter((n) => n !== 'a.md')).toEqual([]);
   });
 });
+
+describe('writeBack and an edit across the rename itself', () => {
+  it('an editor that opened the file before the rename and writes after it: the edit is put back, conflict', async () => {
+    await mkdir(path.join(dir, 'specs'));
+    const file = path.join(dir, 'specs', 'a.md');
+    const text = '---\nendpoint: GET /x\nstatus: draft\n---\nBody\n';
+    await writeFile(file, text);
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const r = await writeBack({
+      file,
+      originalBytes: Buffer.from(text),
+      roots: [dir],
+      changes: { status: 'verified' },
+      raceRename: () => {
+        const fd = openSync(file, 'a');
+        return () => {
+          writeSync(fd, 'a late edit\n');
+          closeSync(fd);
+        };
+      },
+    });
+    expect(r.outcome).toBe('conflict');
+    expect(r.message).toMatch(/the edit was kept/);
+    expect(await readFile(file, 'utf8')).toBe(`${text}a late edit\n`);
+    expect(await readdir(path.join(dir, 'specs'))).toEqual(['a.md']);
+  });
+});
