@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     const codes = await Promise.all(runs.map((r) => r.done));
     for (const c of codes) exits[String(c)] = (exits[String(c)] ?? 0) + 1;
     for (const r of runs) {
-      let doc: { specs: { file: string; writeBack: { outcome: string } | null }[] } | undefined;
+      let doc: { specs: { file: string; writeBack: { outcome: string; message: string | null } | null }[] } | undefined;
       try {
         doc = JSON.parse(await readFile(r.report, 'utf8')) as typeof doc;
       } catch {
@@ -131,9 +131,10 @@ async function main(): Promise<void> {
         continue;
       }
       for (const s of doc!.specs) {
-        const o = s.writeBack?.outcome ?? 'none';
+        const w = s.writeBack;
+        const o = (w?.outcome ?? 'none') + (w?.message?.includes('the edit was kept') ? ' (edit across the rename, put back)' : '');
         outcomes[o] = (outcomes[o] ?? 0) + 1;
-        if (o === 'written') {
+        if (w?.outcome === 'written') {
           const n = path.basename(s.file);
           reportedWrites.set(n, (reportedWrites.get(n) ?? 0) + 1);
         }
