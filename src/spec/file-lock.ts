@@ -186,15 +186,20 @@ export function removeDeadLock(lockPath: string, dead: { text: string }, scratch
 }
 
 /** Creates the lock exclusively and writes its owner; EEXIST and other errors are thrown. */
-export async function createLock(lockPath: string, owner: LockOwner, fs: { open: typeof nodeFs.open } = nodeFs): Promise<void> {
-  const handle = await fs.open(lockPath, 'wx', 0o644);
+export async function createLock(
+  lockPath: string,
+  owner: LockOwner,
+  fs: { createSync(path: string, mode: number): number; write(fd: number, bytes: Buffer): Promise<void> },
+): Promise<void> {
+  // Created synchronously (see WriteBackFs.createSync in write-back.ts), written asynchronously.
+  const fd = fs.createSync(lockPath, 0o644);
   try {
-    await handle.writeFile(serializeOwner(owner));
+    await fs.write(fd, Buffer.from(serializeOwner(owner)));
   } catch (e) {
     // A full disk: the empty lock is ours (just created), so it goes.
-    await handle.close().catch(() => undefined);
+    closeSync(fd);
     await nodeFs.unlink(lockPath).catch(() => undefined);
     throw e;
   }
-  await handle.close();
+  closeSync(fd);
 }

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import * as nodeFs from 'node:fs/promises';
+import { closeSync, fchmodSync, fstatSync, fsync, openSync, write as fsWrite, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { WriteBackResult } from '../run/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
@@ -33,10 +33,28 @@ export interface OwnedChanges {
 
 /** The file operations used to write, injectable so tests can fail them (a full disk). */
 export interface WriteBackFs {
-  open: typeof nodeFs.open;
-  rename: typeof nodeFs.rename;
-  unlink: typeof nodeFs.unlink;
+  /**
+   * Creates a file exclusively (O_CREAT|O_EXCL) and returns its descriptor. Synchronous on
+   * purpose: an asynchronous create still in flight in the thread pool when a signal's exit
+   * removes the registered paths would create the file after the cleanup (the stress bench saw it).
+   */
+  createSync(path: string, mode: number): number;
+  /** Writes all of `bytes` from the start of an open file. */
+  write(fd: number, bytes: Buffer): Promise<void>;
 }
+
+/** The real file system: creation synchronous, writes and fsync through the thread pool. */
+export const realWriteBackFs: WriteBackFs = {
+  createSync: (p, mode) => openSync(p, 'wx', mode),
+  write: async (fd, bytes) => {
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) =>
+        fsWrite(fd, bytes, at, bytes.length - at, at, (e, n) => (e ? reject(e) : resolve({ bytesWritten: n }))),
+      );
+      at += bytesWritten;
+    }
+  },
+};
 
 export interface WriteBackOptions {
   /** Absolute path of the spec file. */
@@ -77,7 +95,7 @@ function decode(bytes: Buffer): { text: string; bom: boolean } {
 const MAX_ATTEMPTS = 8;
 
 export async function writeBack(opts: WriteBackOptions): Promise<WriteBackResult> {
-  const fs = opts.fs ?? nodeFs;
+  const fs = opts.fs ?? realWriteBackFs;
   installSignalCleanup();
   const place = locate(opts.file, opts.roots);
   if ('outcome' in place) return place;
@@ -118,13 +136,13 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
     registerOwned(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
     try {
-      const handle = await fs.open(tmp, 'wx', mode);
+      const fd = fs.createSync(tmp, mode);
       try {
-        await handle.writeFile(bytes);
-        if (narrowedByUmask(mode)) await handle.chmod(mode);
-        await handle.sync();
+        await fs.write(fd, bytes);
+        if (narrowedByUmask(mode)) fchmodSync(fd, mode);
+        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     } catch (e) {
       return { outcome: 'error', message: writeFailure(e) };
@@ -173,7 +191,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
   } finally {
-    if (!renamed && isOwned(tmp)) await fs.unlink(tmp).catch(() => undefined);
+    if (!renamed && isOwned(tmp)) await unlink(tmp).catch(() => undefined);
     unregisterOwned(tmp);
     try {
       if (holdsLock(lock, owner)) unlinkSync(lock);

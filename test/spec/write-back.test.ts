@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFrontMatter, maskOwnedValues, ownedValues } from '../../src/spec/front-matter-edit.js';
-import { cleanupTempFiles, lockPathFor, tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+import { cleanupTempFiles, lockPathFor, realWriteBackFs, tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
 import { newOwner, serializeOwner } from '../../src/spec/file-lock.js';
 
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/000_11bf8588d5c8ca38.txt');
@@ -255,23 +255,16 @@ describe('writeBack', () => {
 
   it('a full disk during the temp write leaves the original intact and no temp file', async () => {
     const { file, bytes } = await specFile();
+    const temps = new Set<number>();
     const fullDisk: WriteBackFs = {
-      open: (async (p: string, flags: string, mode: number) => {
-        const h = await open(p, flags, mode);
-        return new Proxy(h, {
-          get(target, prop) {
-            if (prop === 'writeFile') {
-              return async () => {
-                throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-              };
-            }
-            const v = Reflect.get(target, prop) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      }) as unknown as WriteBackFs['open'],
-      rename: (await import('node:fs/promises')).rename,
-      unlink: (await import('node:fs/promises')).unlink,
+      createSync: (p, mode) => {
+        const fd = realWriteBackFs.createSync(p, mode);
+        if (p.endsWith('.tmp')) temps.add(fd);
+        return fd;
+      },
+      // The temp file's write meets a full disk; the lock's goes through.
+      write: (fd, bytes) =>
+        temps.has(fd) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : realWriteBackFs.write(fd, bytes),
     };
     const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' }, fs: fullDisk });
     expect(r.outcome).toBe('error');
@@ -403,16 +396,14 @@ describe('writeBack and an exit at any moment', () => {
     const file = path.join(dir, 'specs', 'a.md');
     const text = '---\nendpoint: GET /x\nstatus: draft\n---\n';
     await writeFile(file, text);
-    const real = await import('node:fs/promises');
     const exitingFs: WriteBackFs = {
-      // The file exists on disk, its open() has not returned yet: a signal's exit comes now.
-      open: (async (p: string, flags: string, mode: number) => {
-        const h = await real.open(p, flags, mode);
+      // The file exists on disk, its create has not returned yet: a signal's exit comes now.
+      createSync: (p, mode) => {
+        const fd = realWriteBackFs.createSync(p, mode);
         if (p.endsWith(which === 'lock' ? '.lock' : '.tmp')) cleanupTempFiles();
-        return h;
-      }) as unknown as WriteBackFs['open'],
-      rename: real.rename,
-      unlink: real.unlink,
+        return fd;
+      },
+      write: realWriteBackFs.write,
     };
     await writeBack({ file, originalBytes: Buffer.from(text), roots: [dir], changes: { status: 'verified' }, fs: exitingFs, maxWaitMs: 200 });
     expect((await readdir(path.join(dir, 'specs'))).filter((n) => n !== 'a.md')).toEqual([]);
