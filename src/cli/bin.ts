@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+// Signals first: a Ctrl-C or SIGTERM at any moment, even while the rest of the CLI loads, exits 130
+// and removes whatever temp files and locks the process registered (src/cli/signals.ts).
+import { installSignalHandlers } from './signals.js';
+import { installExitCleanup } from '../spec/owned-paths.js';
+
+installSignalHandlers();
+installExitCleanup();
 
 // `endpoint-verify ... | head` closes the pipe early: that is the reader's choice, not a crash.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,6 +15,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const { main } = await import('./main.js');
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

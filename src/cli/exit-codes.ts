@@ -8,7 +8,7 @@ export const EXIT = {
   failed: 1,
   /** Usage, config or spec errors (a spec `invalid`). */
   usage: 2,
-  /** Runtime errors: nothing was learned about a doc (an `error` outcome: no answer, nothing sent). */
+  /** Runtime errors: nothing learned about a doc (an `error` outcome), or write-backs / report files not written. */
   runtime: 3,
   /** Interrupted by Ctrl-C / SIGTERM. */
   interrupted: 130,

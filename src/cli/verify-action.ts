@@ -3,11 +3,14 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
+import type { Reporter } from '../report/reporter.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runBlockingChecks } from '../spec/lint.js';
+import { onInterrupt } from './signals.js';
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
@@ -86,9 +89,17 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
       }
       return exit;
     }
-    const result = await execute(input, flags, io, prepared, terminal);
+    const { result, reportFailures } = await execute(input, flags, io, prepared, terminal);
+    // An incomplete run (write-backs or report files not written) is a runtime problem (3).
+    const unwritten = failedWriteBacks(result).length;
+    const incomplete = unwritten > 0 || reportFailures > 0;
     // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
-    return exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0 });
+    const code = exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0, runtime: incomplete });
+    if (incomplete && !result.interrupted) {
+      const parts = [unwritten > 0 ? `${unwritten} write-back${unwritten === 1 ? '' : 's'} failed` : '', reportFailures > 0 ? `${reportFailures} report${reportFailures === 1 ? '' : 's'} not written` : ''];
+      io.stderr.write(`error: the run is incomplete: ${parts.filter(Boolean).join(', ')} (see above); exit ${code}\n`);
+    }
+    return code;
   } finally {
     await prepared.close();
   }
@@ -159,8 +170,8 @@ async function execute(
   io: CliIo,
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
   terminal: { clear?: () => void },
-): Promise<RunResult> {
-  const [{ runSpecs }, { createReporters }] = await Promise.all([
+): Promise<{ result: RunResult; reportFailures: number }> {
+  const [{ runSpecs }, { createReporters, finishReporters, describeWriteError }] = await Promise.all([
     import('../run/scheduler.js'),
     import('../report/reporter.js'),
   ]);
@@ -179,19 +190,13 @@ async function execute(
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
 
+  const broken = new Map<Reporter, unknown>();
   const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      io.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new specs will start; finishing write-backs in flight (press Ctrl-C again to stop now)\n`);
-      controller.abort();
-    } else {
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // The first signal stops the run gracefully; a second one exits at once (src/cli/signals.ts).
+  const release = onInterrupt((sig) => {
+    io.stderr.write(`\n${sig === 'SIGINT' ? 'interrupted' : 'terminated'}: no new specs will start; finishing write-backs in flight (press Ctrl-C again to stop now)\n`);
+    controller.abort();
+  });
   try {
     const result = await runSpecs({
       specs: input.specs,
@@ -219,17 +224,29 @@ async function execute(
       bail: flags.bail === true,
       signal: controller.signal,
       onEvent: (e) => {
-        for (const r of reporters) r.onEvent?.(e);
+        for (const r of reporters) {
+          if (broken.has(r)) continue;
+          try {
+            r.onEvent?.(e);
+          } catch (err) {
+            broken.set(r, err);
+          }
+        }
         // A verified spec's text is not shown again; only failures quote their source.
         if (input.streamed && e.type === 'spec-end' && e.result.verdict === 'verified') sources.delete(e.result.file);
       },
     });
-    for (const r of reporters) await r.finish(result);
-    await githubRunOutput(result, io);
-    return result;
+    // Each reporter on its own: one that fails (a full disk, a bad path) is named, the others finish.
+    const failures = await finishReporters(reporters, result, broken);
+    try {
+      await githubRunOutput(result, io);
+    } catch (err) {
+      failures.push({ label: `GitHub job summary ${io.env.GITHUB_STEP_SUMMARY ?? ''}`, message: describeWriteError(err) });
+    }
+    for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
+    return { result, reportFailures: failures.length };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    release();
   }
 }
 

@@ -39,56 +39,18 @@ export function authHeaderValue(auth: AuthConfig, token: string): string {
   return `${scheme} ${token}`;
 }
 
-function jsonForms(s: string): string[] {
-  const plain = JSON.stringify(s).slice(1, -1);
-  // Some servers (PHP's json_encode) also escape "/" and every non-ASCII character.
-  const slashes = plain.replace(/\//g, '\\/');
-  const ascii = plain.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return [plain, slashes, ascii, ascii.replace(/\//g, '\\/')];
-}
-
 /**
- * Every form a token can show up in, for the redactor: the raw value and the
- * header value, each URL-encoded (both styles), base64, base64url and
- * JSON-escaped. For Basic auth the password alone is a secret too. Deduped,
- * no empty strings.
+ * The secret values a token brings, for the redactor (src/run/redact.ts), which finds each in
+ * every form an output can carry: the token itself and, for Basic auth, the password on its own
+ * (base64(user:pass) is found through the token's base64 fragments; "Bearer t" through t).
+ * Which forms to look for is the redactor's concern alone.
  */
-export function secretForms(value: string, auth?: AuthConfig): readonly string[] {
-  // Called for every spec and chain with the same handful of tokens: computed once each.
-  const key = `${auth?.scheme ?? '\0'}\0${auth?.header ?? ''}\0${value}`;
-  let forms = formsCache.get(key);
-  if (!forms) {
-    if (formsCache.size >= 256) formsCache.clear();
-    forms = Object.freeze(computeSecretForms(value, auth));
-    formsCache.set(key, forms);
-  }
-  return forms;
-}
-
-const formsCache = new Map<string, readonly string[]>();
-
-function computeSecretForms(value: string, auth?: AuthConfig): string[] {
-  const bases = [value];
-  if (auth) bases.push(authHeaderValue(auth, value));
+export function tokenSecrets(value: string, auth?: AuthConfig): readonly string[] {
+  if (!value) return [];
   if (auth && isBasic(auth)) {
     const colon = value.indexOf(':');
     // A very short password would blank out ordinary text everywhere; it is still redacted as part of the pair.
-    if (colon !== -1 && value.length - colon - 1 >= 4) bases.push(value.slice(colon + 1));
+    if (colon !== -1 && value.length - colon - 1 >= 4) return [value, value.slice(colon + 1)];
   }
-  const out = new Set<string>();
-  for (const b of bases) {
-    const buf = Buffer.from(b, 'utf8');
-    for (const f of [
-      b,
-      encodeURIComponent(b),
-      new URLSearchParams({ x: b }).toString().slice(2),
-      buf.toString('base64'),
-      buf.toString('base64url'),
-      ...jsonForms(b),
-    ]) {
-      out.add(f);
-    }
-  }
-  out.delete('');
-  return [...out];
+  return [value];
 }

@@ -1,5 +1,6 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
 import { describeAssertion, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
@@ -28,6 +29,7 @@ const VERBOSE_EXCERPT = 4000;
  * a terminal with colour on; anywhere else plain lines, so logs stay readable.
  */
 export class ConsoleReporter implements Reporter {
+  readonly label = 'console report';
   readonly #o: ReporterOptions;
   readonly #ansi: boolean;
   readonly #live: boolean;
@@ -185,16 +187,11 @@ export class ConsoleReporter implements Reporter {
   }
 
   #printWriteBacks(result: RunResult): void {
-    const problems = [
-      ...result.specs.flatMap((s) => (s.writeBack && isProblem(s.writeBack.outcome) ? [{ file: s.file, w: s.writeBack }] : [])),
-      ...(result.reuseWrites ?? []).filter((r) => isProblem(r.writeBack.outcome)).map((r) => ({ file: r.file, w: r.writeBack })),
-    ];
+    const problems = failedWriteBacks(result);
     if (problems.length === 0) return;
     this.#line('');
-    this.#line(this.#c('bold', 'Front-matter not updated:'));
-    for (const { file, w } of problems) {
-      this.#line(`${this.#c('yellow', `! ${w.outcome}`)} ${oneLine(file)}: ${oneLine(w.message ?? 'not written')}`);
-    }
+    this.#line(this.#c('bold', `Front-matter not updated (${problems.length} ${problems.length === 1 ? 'file' : 'files'}):`));
+    for (const p of problems) this.#line(`${this.#c('yellow', `! ${p.outcome}`)} ${oneLine(p.file)}: ${oneLine(p.message)}`);
   }
 
   #summary(result: RunResult): string {
@@ -212,6 +209,8 @@ export class ConsoleReporter implements Reporter {
     const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback').length;
     if (fallback > 0) line += `; ${fallback} verified via the fallback gateway`;
     if (result.interrupted) line += `; ${this.#c('yellow', 'interrupted')}, not every spec ran`;
+    const unwritten = failedWriteBacks(result).length;
+    if (unwritten > 0) line += `; ${this.#c('yellow', `${unwritten} write-back${unwritten === 1 ? '' : 's'} failed`)}`;
     return line;
   }
 
@@ -244,6 +243,3 @@ function key(spec: SpecResult): string {
   return `${spec.file}\u0000${spec.endpoint}\u0000${spec.tokenType ?? ''}`;
 }
 
-function isProblem(outcome: string): boolean {
-  return outcome === 'conflict' || outcome === 'refused' || outcome === 'error';
-}

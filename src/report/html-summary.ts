@@ -1,3 +1,4 @@
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import type { RunResult, SpecResult, Verdict } from '../run/result.js';
 import { formatDuration, VERDICT_SYMBOL, VERDICTS } from './format.js';
 import { escapeHtml, text } from './html-escape.js';
@@ -13,7 +14,12 @@ export function runFacts(result: RunResult): string {
     ['Specs', String(result.summary.total)],
   ];
   const items = facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${text(v)}</dd></div>`).join('');
-  const banner = result.interrupted ? '<p class="banner">The run was interrupted: not every spec ran.</p>' : '';
+  let banner = result.interrupted ? '<p class="banner">The run was interrupted: not every spec ran.</p>' : '';
+  const unwritten = failedWriteBacks(result);
+  if (unwritten.length > 0) {
+    const items = unwritten.map((w) => `<li><code>${text(w.file)}</code>: ${text(w.outcome)}, ${text(w.message)}</li>`).join('');
+    banner += `<div class="banner"><p>${unwritten.length} write-back${unwritten.length === 1 ? '' : 's'} failed: the front-matter of ${unwritten.length === 1 ? 'this file was' : 'these files were'} not updated.</p><ul>${items}</ul></div>`;
+  }
   return `<dl class="facts">${items}</dl>${banner}`;
 }
 

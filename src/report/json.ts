@@ -1,3 +1,4 @@
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type {
@@ -46,6 +47,7 @@ export function toReportJson(result: RunResult): ReportJson {
     summary: { ...result.summary },
     specs: result.specs.map(specJson),
     reuseWrites: (result.reuseWrites ?? []).map((r) => ({ file: r.file, delta: r.delta, writeBack: writeBackJson(r.writeBack) })),
+    writeBackFailures: failedWriteBacks(result).length,
   };
 }
 

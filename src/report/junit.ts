@@ -1,3 +1,4 @@
+import { isFailedWriteBack } from '../run/write-back-failures.js';
 import type { RunResult, SpecResult } from '../run/result.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, specReason } from './format.js';
 
@@ -29,7 +30,10 @@ export function junitReport(result: RunResult): string {
     out.push(
       `  <testsuite name="${attr(api || '(no API)')}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
     );
-    out.push(`    <properties><property name="environment" value="${attr(result.environment)}"/></properties>`);
+    const unwritten = specs.filter((x) => isFailedWriteBack(x.writeBack)).length;
+    out.push(
+      `    <properties><property name="environment" value="${attr(result.environment)}"/>${unwritten > 0 ? `<property name="writeBackFailures" value="${unwritten}"/>` : ''}</properties>`,
+    );
     for (const spec of specs) out.push(...testcase(spec));
     out.push('  </testsuite>');
   }
@@ -52,6 +56,8 @@ function testcase(spec: SpecResult): string[] {
   const open = `    <testcase name="${attr(spec.endpoint || spec.file)}" classname="${attr(spec.file)}" time="${seconds(spec.durationMs)}"`;
   const findings = spec.findings.map((f) => `OpenAPI ${f.aspect} (${f.stepId}): documented ${f.documented}; actual ${f.actual}${f.evidence ? `; evidence ${f.evidence}` : ''}`);
   const systemOut = findings.length > 0 ? [`      <system-out>${text(findings.join('\n'))}</system-out>`] : [];
+  // A write-back that failed is not a test failure (the verdict stands) but must be seen: system-err.
+  if (isFailedWriteBack(spec.writeBack)) systemOut.push(`      <system-err>${text(`write-back ${spec.writeBack!.outcome}: ${spec.writeBack!.message ?? 'not written'}`)}</system-err>`);
   if (spec.verdict === 'verified') return systemOut.length > 0 ? [`${open}>`, ...systemOut, '    </testcase>'] : [`${open}/>`];
   if (spec.verdict === 'skipped') return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
   const tag = spec.verdict === 'failing' ? 'failure' : 'error';

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult, SpecResult } from '../run/result.js';
+import { failedWriteBacks } from '../run/write-back-failures.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, formatDuration, needsAttention, specReason, stripEscapes, VERDICTS } from './format.js';
 
 const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '⚠️', invalid: '📝', skipped: '⏭️' };
@@ -14,6 +15,8 @@ export function markdownReport(result: RunResult): string {
   const out: string[] = ['## endpoint-verify report', ''];
   const facts = [`environment \`${code(result.environment)}\``, `${s.total} specs`, formatDuration(s.durationMs)];
   if (result.interrupted) facts.push('**interrupted**: not every spec ran');
+  const unwritten = failedWriteBacks(result).length;
+  if (unwritten > 0) facts.push(`**${unwritten} write-back${unwritten === 1 ? '' : 's'} failed**`);
   out.push(facts.join(' · '), '');
   out.push('| Verdict | Count |', '|---|---:|');
   for (const v of VERDICTS) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
@@ -41,13 +44,10 @@ export function markdownReport(result: RunResult): string {
     }
   }
 
-  const writes = [
-    ...result.specs.filter((x) => x.writeBack && isProblem(x.writeBack.outcome)).map((x) => ({ file: x.file, w: x.writeBack! })),
-    ...(result.reuseWrites ?? []).filter((r) => isProblem(r.writeBack.outcome)).map((r) => ({ file: r.file, w: r.writeBack })),
-  ];
+  const writes = failedWriteBacks(result);
   if (writes.length > 0) {
-    out.push('', '### Write-back problems', '', '| File | Outcome | Message |', '|---|---|---|');
-    for (const { file, w } of writes) out.push(`| ${cell(file)} | ${w.outcome} | ${cell(w.message ?? '')} |`);
+    out.push('', `### Write-back problems (${writes.length} ${writes.length === 1 ? 'file' : 'files'} not updated)`, '', '| File | Outcome | Message |', '|---|---|---|');
+    for (const w of writes) out.push(`| ${cell(w.file)} | ${w.outcome} | ${cell(w.message)} |`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -84,10 +84,6 @@ export function lintMarkdown(diagnostics: readonly Diagnostic[], files: number):
     }
   }
   return `${out.join('\n')}\n`;
-}
-
-function isProblem(outcome: string): boolean {
-  return outcome === 'conflict' || outcome === 'refused' || outcome === 'error';
 }
 
 /** A table cell: `|` and line breaks would end the cell or the row; `<` could start HTML. */

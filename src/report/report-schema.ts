@@ -108,6 +108,8 @@ export interface ReportJson {
   summary: { total: number; verified: number; failing: number; blocked: number; error?: number; invalid?: number; skipped: number; durationMs: number };
   specs: ReportSpec[];
   reuseWrites: { file: string; delta: number; writeBack: ReportWriteBack }[];
+  /** Write-backs (specs and reuseWrites) that did not record the verdict: conflict, refused, error. */
+  writeBackFailures?: number;
 }
 
 const str = { type: 'string' } as const;
@@ -161,7 +163,8 @@ export const reportJsonSchema = {
       description: 'timesReused bumps of specs used by other specs (use:)',
       items: obj({ file: str, delta: count, writeBack: { $ref: '#/$defs/writeBack' } }),
     },
-  }),
+    writeBackFailures: { ...count, description: 'write-backs (specs and reuseWrites) whose outcome is conflict, refused or error: the run exits 3' },
+  }, ['writeBackFailures']),
   $defs: {
     writeBack,
     spec: obj({

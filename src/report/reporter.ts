@@ -3,6 +3,8 @@ import type { RunEvent, RunResult } from '../run/result.js';
 import { writeReportFile } from './write-file.js';
 
 export interface Reporter {
+  /** What it writes, for messages: "JSON report out/report.json". */
+  label?: string;
   onEvent?(e: RunEvent): void;
   finish(result: RunResult): Promise<void>;
 }
@@ -77,7 +79,7 @@ export async function createReporters(specs: string[], opts: ReporterOptions): P
       const { ConsoleReporter } = await import('./console.js');
       reporters.push(new ConsoleReporter(opts));
     } else {
-      reporters.push(fileReporter(p.file ?? '', await renderer(p.kind, opts)));
+      reporters.push(fileReporter(p.file ?? '', await renderer(p.kind, opts), `${KIND_LABEL[p.kind]} report ${path.relative(opts.cwd, p.file ?? '') || p.file}`));
     }
   }
   return reporters;
@@ -114,10 +116,59 @@ async function loadHtml(): Promise<HtmlModule> {
   throw new ReporterSpecError('reporter "html" is not available in this build');
 }
 
-function fileReporter(file: string, render: Render): Reporter {
+const KIND_LABEL: Record<FileKind, string> = { json: 'JSON', junit: 'JUnit', markdown: 'Markdown', html: 'HTML' };
+
+function fileReporter(file: string, render: Render, label: string): Reporter {
   return {
+    label,
     async finish(result) {
       await writeReportFile(file, render(result));
     },
   };
 }
+
+export interface ReporterFailure {
+  /** The reporter's label ("JSON report out/r.json"). */
+  label: string;
+  message: string;
+}
+
+/**
+ * Finishes every reporter, each on its own: one that throws (a full disk, a path that is a
+ * folder) does not stop the others. `broken` holds reporters that already threw during the run
+ * (in onEvent); they are reported, not called. Returns the failures, for the caller to print.
+ */
+export async function finishReporters(reporters: readonly Reporter[], result: RunResult, broken: ReadonlyMap<Reporter, unknown> = new Map()): Promise<ReporterFailure[]> {
+  const failures: ReporterFailure[] = [];
+  for (const r of reporters) {
+    try {
+      if (broken.has(r)) throw broken.get(r);
+      await r.finish(result);
+    } catch (err) {
+      failures.push({ label: r.label ?? 'reporter', message: describeWriteError(err) });
+    }
+  }
+  return failures;
+}
+
+/** One line saying why a report file could not be written ("disk full"), no stack. */
+export function describeWriteError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOSPC':
+      return 'disk full';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${e.path ?? ''})`;
+    case 'EISDIR':
+      return 'the path is a folder';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return e?.code ? `${e.code}: ${e.message}` : String((err as Error)?.message ?? err);
+  }
+}
+

@@ -60,7 +60,16 @@ function gatewayOrigin(base: string): string {
   return origin;
 }
 
-export function buildRequest(parsed: ParsedStep, ctx: ChainContext, lookup: Lookup, token: Token | undefined): BuiltRequest | { error: StepError } {
+/**
+ * The one request builder: the run sends what it returns, and `--dry-run` prints it (so the two
+ * cannot drift). Errors (unsafe path, undefined variable, another host) come before a request exists.
+ */
+export function buildRequest(
+  parsed: ParsedStep,
+  ctx: Pick<ChainContext, 'api' | 'gateway' | 'redact' | 'signal'>,
+  lookup: Lookup,
+  token: Token | undefined,
+): BuiltRequest | { error: StepError } {
   const s = parsed.step;
   const rawPath = typeof s.path === 'string' ? s.path : '';
   const refused = refusePath(rawPath);

@@ -1,4 +1,4 @@
-import { resolveToken, secretForms } from '../config/tokens.js';
+import { resolveToken, tokenSecrets } from '../config/tokens.js';
 import type { AuthConfig } from '../config/types.js';
 import type { ChainContext } from './chain-types.js';
 import type { StepError } from './result.js';
@@ -17,6 +17,9 @@ export interface Token {
   auth: AuthConfig;
 }
 
+/** What choosing a token needs of the chain's context (the run and `--dry-run` both pass theirs). */
+export type TokenContext = Pick<ChainContext, 'api' | 'env' | 'redact' | 'forceTokenType'>;
+
 /** `token` undefined: send no credentials. */
 export type TokenChoice = { token?: Token } | { error: StepError };
 
@@ -25,13 +28,13 @@ export function tokenTypesOf(fmTokens: unknown): string[] {
 }
 
 /** The first of `types` with a value; an error naming every variable tried when `required` and none has one. */
-export function pickToken(ctx: ChainContext, types: readonly string[], required: boolean): TokenChoice {
+export function pickToken(ctx: TokenContext, types: readonly string[], required: boolean): TokenChoice {
   const tried: string[] = [];
   for (const type of types) {
     const r = resolveToken(ctx.api, type, ctx.env);
     // resolveToken already treats an empty value as missing; checked again so "Bearer " can never be built.
     if (r.value !== undefined && r.value.trim() !== '') {
-      for (const form of secretForms(r.value, r.auth)) ctx.redact.add(form);
+      for (const secret of tokenSecrets(r.value, r.auth)) ctx.redact.add(secret);
       return { token: { type, value: r.value, auth: r.auth } };
     }
     tried.push(...r.tried);
@@ -47,7 +50,7 @@ export function pickToken(ctx: ChainContext, types: readonly string[], required:
 }
 
 /** The spec-level choice, made once per chain. */
-export function specToken(ctx: ChainContext, fmTokens: unknown): TokenChoice {
+export function specToken(ctx: TokenContext, fmTokens: unknown): TokenChoice {
   if (ctx.forceTokenType) return pickToken(ctx, [ctx.forceTokenType], true);
   const listed = tokenTypesOf(fmTokens);
   if (listed.length > 0) return pickToken(ctx, listed, true);
@@ -55,7 +58,7 @@ export function specToken(ctx: ChainContext, fmTokens: unknown): TokenChoice {
 }
 
 /** The choice for one step, given the spec-level one. */
-export function stepToken(ctx: ChainContext, stepTokenType: string | undefined, spec: TokenChoice): TokenChoice {
+export function stepToken(ctx: TokenContext, stepTokenType: string | undefined, spec: TokenChoice): TokenChoice {
   // "none" marks an anonymous request (a login, a public endpoint), even in a token matrix.
   if (stepTokenType === 'none') return {};
   if (ctx.forceTokenType || !stepTokenType) return spec;

@@ -20,15 +20,7 @@ export type { ChainContext, ChainResult } from './chain-types.js';
  */
 export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<ChainResult> {
   const started = performance.now();
-  const vars = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(ctx.environment.vars)) vars.set(k, v);
-  for (const [k, v] of Object.entries(ctx.api.vars)) vars.set(k, v);
-  const cli = ctx.cliVars ?? {};
-  // Configured values with secret-looking names (an api_key var) are hidden like tokens.
-  for (const [k, v] of vars) if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(String(v));
-  for (const k of Object.keys(cli)) if (isSecretName(k) && cli[k] !== null) ctx.redact.add(String(cli[k]));
-  const builtin = builtins(ctx.now ?? (() => new Date()));
-  const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
+  const { vars, lookup } = chainVariables(ctx);
 
   const token = specToken(ctx, spec.doc.frontMatter.tokens);
   const steps: StepResult[] = [];
@@ -63,6 +55,25 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   };
   if ('token' in token && token.token) out.tokenType = token.token.type;
   return out;
+}
+
+/**
+/**
+ * A chain's variables before its first step (environment vars, the API's vars; --var wins at
+ * lookup) and the lookup templates use. Values with secret-looking names (an `api_key` var) are
+ * registered with the redactor here, for the run and `--dry-run` alike.
+ */
+export function chainVariables(ctx: Pick<ChainContext, 'environment' | 'api' | 'cliVars' | 'redact' | 'now'>): { vars: Map<string, unknown>; lookup: Lookup } {
+  const vars = new Map<string, unknown>();
+  for (const [k, v] of Object.entries(ctx.environment.vars)) vars.set(k, v);
+  for (const [k, v] of Object.entries(ctx.api.vars)) vars.set(k, v);
+  const cli = ctx.cliVars ?? {};
+  // Typed values (--var n:=25, a YAML number) are secrets in their text form too.
+  for (const [k, v] of vars) if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(String(v));
+  for (const k of Object.keys(cli)) if (isSecretName(k) && cli[k] !== null && cli[k] !== undefined) ctx.redact.add(String(cli[k]));
+  const builtin = builtins(ctx.now ?? (() => new Date()));
+  const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
+  return { vars, lookup };
 }
 
 /**

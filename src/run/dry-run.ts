@@ -16,7 +16,7 @@ export async function dryRun(opts: DryRunOptions): Promise<DryRunEntry[]> {
   return renderDryRun(opts, {
     apiForSpec: api.apiForSpec,
     resolveToken: tokens.resolveToken,
-    secretForms: tokens.secretForms,
+    tokenSecrets: tokens.tokenSecrets,
     createRedactor: redact.createRedactor,
   });
 }

@@ -34,8 +34,8 @@ export interface SchedulerDeps {
   runChain(spec: LoadedSpec, ctx: ChainContext): Promise<ChainResult>;
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  /** Every form a token value can appear in (raw, URL-encoded, base64, JSON-escaped...). */
-  secretForms(value: string, auth?: AuthConfig): readonly string[];
+  /** The secret values a token brings (the token; for Basic, also the password); the redactor finds their forms. */
+  tokenSecrets(value: string, auth?: AuthConfig): readonly string[];
   createHttpClient(opts: HttpClientOptions): HttpClient;
   createRedactor(secrets?: string[]): Redactor;
   writeBack(opts: WriteBackRequest): Promise<WriteBackResult>;
@@ -53,7 +53,7 @@ export async function realDeps(): Promise<SchedulerDeps> {
     runChain: chain.runChain,
     apiForSpec: api.apiForSpec,
     resolveToken: tokens.resolveToken,
-    secretForms: tokens.secretForms,
+    tokenSecrets: tokens.tokenSecrets,
     createHttpClient: http.createHttpClient,
     createRedactor: redact.createRedactor,
     // Loaded on the first write: a --no-write run never loads the write-back code.
@@ -64,7 +64,7 @@ export async function realDeps(): Promise<SchedulerDeps> {
 export async function resolveDeps(partial: Partial<SchedulerDeps> | undefined): Promise<SchedulerDeps> {
   const given = partial ?? {};
   const complete =
-    given.runChain && given.apiForSpec && given.resolveToken && given.secretForms && given.createHttpClient && given.createRedactor && given.writeBack;
+    given.runChain && given.apiForSpec && given.resolveToken && given.tokenSecrets && given.createHttpClient && given.createRedactor && given.writeBack;
   if (complete) return given as SchedulerDeps;
   return { ...(await realDeps()), ...given };
 }

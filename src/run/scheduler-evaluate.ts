@@ -209,7 +209,7 @@ function addTokenSecrets(ctx: EvaluateContext, api: ApiConfig, spec: LoadedSpec)
   for (const type of tokenTypesOf(spec, api)) {
     const { value, auth } = ctx.deps.resolveToken(api, type, ctx.env);
     if (!value) continue;
-    for (const form of ctx.deps.secretForms(value, auth)) ctx.redact.add(form);
+    for (const secret of ctx.deps.tokenSecrets(value, auth)) ctx.redact.add(secret);
   }
 }
 

@@ -406,10 +406,10 @@ function slimSteps(result: SpecResult): void {
  * Before any request: every token value any spec of the run could send is known to the redactor.
  * A streamed spec's own token types are added when it is evaluated, still before it sends.
  */
-function seedSecrets(redact: Redactor, deps: SchedulerDeps, opts: RunOptions, specs: readonly LoadedSpec[]): void {
-  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['secretForms']>[1]): void => {
+export function seedSecrets(redact: Redactor, deps: Pick<SchedulerDeps, 'tokenSecrets' | 'resolveToken'>, opts: Pick<RunOptions, 'env' | 'environment'>, specs: readonly LoadedSpec[]): void {
+  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['tokenSecrets']>[1]): void => {
     if (!value) return;
-    for (const form of deps.secretForms(value, auth)) redact.add(form);
+    for (const secret of deps.tokenSecrets(value, auth)) redact.add(secret);
   };
   for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) add(value);
   for (const api of opts.environment.apis) {

@@ -30,7 +30,13 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string | undefined>; onSpawn?: (kill: (s: NodeJS.Signals) => void, out: () => string) => void },
+  opts: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    /** Options for node itself, before the CLI's path (e.g. --import). */
+    nodeArgs?: string[];
+    onSpawn?: (kill: (s: NodeJS.Signals) => void, out: () => string, pid: number) => void;
+  },
 ): Promise<CliRun> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -40,14 +46,14 @@ export function runCli(
   }
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    opts.onSpawn?.((s) => child.kill(s), () => stdout + stderr);
+    opts.onSpawn?.((s) => child.kill(s), () => stdout + stderr, child.pid ?? 0);
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authHeaderValue, conventionalTokenVar, resolveToken, secretForms } from '../../src/config/tokens.js';
+import { authHeaderValue, conventionalTokenVar, resolveToken, tokenSecrets } from '../../src/config/tokens.js';
+import { createRedactor } from '../../src/run/redact.js';
 import type { ApiConfig, AuthConfig } from '../../src/config/types.js';
 
 const BEARER: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
@@ -51,11 +52,12 @@ describe('authHeaderValue', () => {
   });
 });
 
-describe('secretForms', () => {
-  it('covers the raw and header values, URL-encoded, base64, base64url and JSON-escaped', () => {
+describe('tokenSecrets', () => {
+  it('is the token; every form of it (header, URL, base64, JSON, HTML) is the redactor\'s job', () => {
     const token = 'a+b/c"d?é';
+    expect(tokenSecrets(token, BEARER)).toEqual([token]);
+    const redact = createRedactor([...tokenSecrets(token, BEARER)]);
     const header = `Bearer ${token}`;
-    const forms = secretForms(token, BEARER);
     const b64 = (s: string, enc: 'base64' | 'base64url') => Buffer.from(s, 'utf8').toString(enc);
     for (const f of [
       token,
@@ -70,21 +72,19 @@ describe('secretForms', () => {
       'a+b/c\\"d?é',
       'a+b\\/c\\"d?\\u00e9',
     ]) {
-      expect(forms).toContain(f);
+      expect(redact(`<${f}>`)).not.toContain('a+b');
+      expect(redact(`<${f}>`)).toMatch(/\*\*\*/);
     }
-    expect(new Set(forms).size).toBe(forms.length);
-    expect(forms).not.toContain('');
   });
 
-  it('for Basic, covers the base64 header and the password on its own', () => {
-    const forms = secretForms('user:hunter22', BASIC);
-    expect(forms).toContain(`Basic ${Buffer.from('user:hunter22').toString('base64')}`);
-    expect(forms).toContain('hunter22');
-    expect(forms).not.toContain('user');
+  it('for Basic, the pair and the password on its own; the header\'s base64 is found too', () => {
+    expect(tokenSecrets('user:hunter22', BASIC)).toEqual(['user:hunter22', 'hunter22']);
+    const redact = createRedactor([...tokenSecrets('user:hunter22', BASIC)]);
+    expect(redact(`Basic ${Buffer.from('user:hunter22').toString('base64')}`)).toBe('Basic ***');
+    expect(redact('the password hunter22')).toBe('the password ***');
   });
 
-  it('without auth, only the raw value’s forms; an empty value gives nothing', () => {
-    expect(secretForms('abc')).toEqual(['abc', Buffer.from('abc').toString('base64')]);
-    expect(secretForms('')).toEqual([]);
+  it('an empty value gives nothing', () => {
+    expect(tokenSecrets('')).toEqual([]);
   });
 });

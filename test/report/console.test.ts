@@ -108,7 +108,7 @@ describe('console reporter', () => {
     expect(text).toMatch(/! conflict specs\/platform\/broken\.md: changed during the run, not updated/);
     expect(text).toMatch(/! refused specs\/platform\/shared\.md: read-only file/);
     const last = text.trimEnd().split('\n').pop();
-    expect(last).toBe('2 verified, 1 failing, 1 blocked, 1 skipped (5 specs) in 2.0 s; 1 verified via the fallback gateway');
+    expect(last).toBe('2 verified, 1 failing, 1 blocked, 1 skipped (5 specs) in 2.0 s; 1 verified via the fallback gateway; 2 write-backs failed');
   });
 
   it('--quiet prints only the failures and the summary', async () => {

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { renderDryRun, type DryRunDeps } from '../../src/run/dry-run-render.js';
 import type { Step } from '../../src/spec/model.js';
 import { api, environment, fakeDeps, fakeSpec } from './scheduler-fakes.js';
+import { runChain } from '../../src/run/chain.js';
+import { createRedactor } from '../../src/run/redact.js';
+import { chainContext, loadSpec, specText, TOKEN } from '../helpers/chain-harness.js';
+import { startTestServer } from '../helpers/test-server.js';
 
 const { deps: fake } = fakeDeps(async () => {
   throw new Error('dry-run must not run a chain');
@@ -33,10 +37,10 @@ describe('dry-run', () => {
       ['get_conversations', 'test', 11],
     ]);
     expect(entries[0]!.curl).toBe(
-      "curl 'https://host/api2/platform/v1/clients?business_id=biz%20001&per_page=1' \\\n  -H 'Authorization: Bearer ***'",
+      "curl 'https://host/api2/platform/v1/clients?business_id=biz+001&per_page=1' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: ***'",
     );
     expect(entries[1]!.curl).toBe(
-      "curl 'https://host/api2/platform/v1/clients/<client_id from get_client>/conversations' \\\n  -H 'Authorization: Bearer ***'",
+      "curl 'https://host/api2/platform/v1/clients/<client_id from get_client>/conversations' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: ***'",
     );
     expect(entries.map((e) => e.curl).join('\n')).not.toContain('tok-123');
   });
@@ -51,7 +55,8 @@ describe('dry-run', () => {
 
   it('a missing token is shown with the variables to set, never as an empty credential', () => {
     const [first] = renderDryRun({ specs: [seedSpec()], environment: env, env: {} }, deps);
-    expect(first!.curl).toContain("-H 'Authorization: <no token: set VERIFY_TOKEN_STAFF>'");
+    expect(first!.curl).toMatch(/^# a run would stop here: no staff token: set VERIFY_TOKEN_STAFF \(nothing was sent\)\ncurl /);
+    expect(first!.curl).not.toContain('Authorization');
   });
 
   it('redacts a token echoed through a template, and secret-looking vars', () => {
@@ -85,8 +90,8 @@ describe('dry-run', () => {
     const entries = renderDryRun({ specs: [spec, plain], environment: env, env: {} }, deps);
     expect(entries.map((e) => e.curl)).toEqual([
       "# use: ../clients/list.md (runs that spec's chain first and imports its variables)",
-      "curl 'https://host/apigw/c/<client_id from use ../clients/list.md>?rid=<$uuid>'",
-      "curl 'https://host/apigw/c/<nothing undefined>'",
+      "curl 'https://host/apigw/c/<client_id from use ../clients/list.md>?rid=<$uuid>' \\\n  -H 'Accept: application/json'",
+      '# not sendable (template): {{nothing}} is not defined (in the path): no earlier step extracts it and the environment does not set it (specs/plain.md:10:3)',
     ]);
   });
 
@@ -94,5 +99,58 @@ describe('dry-run', () => {
     const entries = renderDryRun({ specs: [fakeSpec('x.md', { api: 'nope' }), seedSpec()], environment: env, env: {} }, deps);
     expect(entries[0]).toMatchObject({ file: 'specs/x.md', curl: '# not runnable: no API named "nope" in environment "test"' });
     expect(entries).toHaveLength(3);
+  });
+
+  it('masks values of variables named like session_id, credential, auth, as a run does', () => {
+    const spec = fakeSpec('s.md', {}, [{ id: 'get', path: '/c', params: { a: '{{session_id}}', b: '{{credential}}', c: '{{auth}}' }, token: 'none' }]);
+    const cliVars = { session_id: 'sess-abcdef-1', credential: 'cred-abcdef-2', auth: 'auth-abcdef-3' };
+    const [entry] = renderDryRun({ specs: [spec], environment: env, env: {}, cliVars }, deps);
+    expect(entry!.curl).toBe("curl 'https://host/apigw/c?a=***&b=***&c=***' \\\n  -H 'Accept: application/json'");
+  });
+
+  it('masks a token used in a params: value even when no rendered spec lists its token type', () => {
+    const spec = fakeSpec('p.md', {}, [{ id: 'get', path: '/c', params: { copy: '{{copy}}' }, token: 'none' }]);
+    const e = environment([api({ baseUrl: 'https://h', vars: { copy: 'tok 123/x' } })]);
+    const [entry] = renderDryRun({ specs: [spec], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok 123/x' } }, { ...deps, createRedactor });
+    expect(entry!.curl).not.toMatch(/tok/);
+    expect(entry!.curl).toContain('copy=***');
+  });
+
+  it('refuses a path without a leading "/" as the run does, instead of rewriting it', () => {
+    const spec = fakeSpec('r.md', {}, [{ id: 'get', path: 'platform/v1/clients', token: 'none' }]);
+    const [entry] = renderDryRun({ specs: [spec], environment: env, env: {} }, deps);
+    expect(entry!.curl).toBe('# not sendable (refused): path "platform/v1/clients" must start with "/"');
+  });
+});
+
+describe('dry-run and the run send one plan', () => {
+  it('the URL, query, headers and body printed are those the server receives', async () => {
+    const server = await startTestServer();
+    try {
+      server.on('POST', /.*/, { status: 200, body: {} });
+      const text = specText({
+        test: `  - id: create\n    method: POST\n    path: /things/{{business_id}}\n    params: { q: "a b&c", n: 2 }\n    headers: { X-Trace: "t {{business_id}}" }\n    body: { name: "x y", biz: "{{business_id}}", list: [1, "two"] }`,
+      });
+      const spec = loadSpec(text);
+      const ctx = chainContext(server);
+      await runChain(spec, ctx);
+      await ctx.http.close?.();
+      const got = server.requests[0]!;
+      const [entry] = renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ctx.api });
+      const curl = entry!.curl;
+      // POST is implied by --data-raw.
+      expect(got.method).toBe('POST');
+      expect(curl).toContain(`curl '${server.url}${got.rawUrl}'`);
+      for (const h of ['accept', 'content-type', 'x-trace']) {
+        const name = Object.keys({ Accept: 1, 'Content-Type': 1, 'X-Trace': 1 }).find((k) => k.toLowerCase() === h)!;
+        expect(curl).toContain(`-H '${name}: ${got.headers[h]}'`);
+      }
+      expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(curl).toContain("-H 'Authorization: ***'");
+      expect(curl).toContain(`--data-raw '${got.body}'`);
+      expect(curl).not.toContain(TOKEN);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -115,7 +115,7 @@ export function fakeDeps(
       const value = env[name];
       return { ...(value ? { value } : {}), tried: [name], auth: a.auth };
     },
-    secretForms: (v) => [v, encodeURIComponent(v)],
+    tokenSecrets: (v) => [v],
     createHttpClient: () => ({ close: async () => void closed++ }) as unknown as HttpClient,
     createRedactor: () => fakeRedactor(),
     writeBack: async (req) => {

@@ -1,3 +1,4 @@
+import { createRedactor } from '../../src/run/redact.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain.js';
@@ -475,11 +476,13 @@ describe('runSpecs: write-back and secrets', () => {
       specs,
       async (_s, ctx) => {
         redactors.add(ctx.redact);
-        seen.push(ctx.redact('staff=s3cr3t app=app-tok url=a%2Fb'));
+        seen.push(ctx.redact('staff=s3cr3t app=app-tok url=a%2Fbc'));
         return chainResult('verified');
       },
-      { environment: environmentWithTokens, env: { VERIFY_TOKEN_STAFF: 's3cr3t', VERIFY_TOKEN_APP: 'app-tok', VERIFY_TOKEN_X: 'a/b' } },
+      { environment: environmentWithTokens, env: { VERIFY_TOKEN_STAFF: 's3cr3t', VERIFY_TOKEN_APP: 'app-tok', VERIFY_TOKEN_X: 'a/bc' } },
     );
+    // The real redactor: it finds the URL-encoded form of a token it was given raw.
+    opts.deps = { ...opts.deps!, createRedactor };
     await runSpecs(opts);
     expect(redactors.size).toBe(1);
     expect(seen).toEqual(['staff=*** app=*** url=***', 'staff=*** app=*** url=***']);

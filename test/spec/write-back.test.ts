@@ -1,12 +1,13 @@
-import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open, realpath } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editFrontMatter, maskOwnedValues, ownedValues } from '../../src/spec/front-matter-edit.js';
-import { tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+import { cleanupTempFiles, lockPathFor, realWriteBackFs, tempPathFor, writeBack, type WriteBackFs } from '../../src/spec/write-back.js';
+import { newOwner, serializeOwner } from '../../src/spec/file-lock.js';
 
 const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds/000_11bf8588d5c8ca38.txt');
 let dir: string;
@@ -17,6 +18,14 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The pid of a process that has exited (and, within a test, has not been reused). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  const pid = child.pid!;
+  await new Promise((r) => child.on('close', r));
+  return pid;
+}
 
 function changedLines(a: string, b: string): string[] {
   const x = a.split(/(?<=\n)/);
@@ -171,32 +180,59 @@ describe('writeBack', () => {
     expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(22);
   });
 
-  it('waits while another run holds the lock (its temp file), then writes on top of what that run wrote', async () => {
+  it('waits while another live run holds the lock, then writes on top of what that run wrote', async () => {
     const { file, bytes } = await specFile();
-    const held = tempPathFor(await realpath(file));
-    await writeFile(held, 'half-written by the other run');
+    const lock = lockPathFor(await realpath(file));
+    // A lock of a live process (this one), with another id: another write in flight.
+    await writeFile(lock, serializeOwner({ ...newOwner(), id: 'other-run' }));
     const pending = writeBack({ file, originalBytes: bytes, roots: [dir], changes: { timesReusedDelta: 1 } });
     await new Promise((r) => setTimeout(r, 150));
     // The other run's write lands while ours waits; ours must apply its increment on top of it.
     await writeFile(file, original.replace('timesReused: 2', 'timesReused: 5'));
-    await rm(held);
+    await rm(lock);
     expect((await pending).outcome).toBe('written');
     expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(6);
     expect(await readdir(path.dirname(file))).toEqual(['a.md']);
   });
 
-  it('removes a temp file (the lock) left by a run that died (older than 10 s), file or folder', async () => {
-    for (const kind of ['file', 'folder'] as const) {
-      const { file, bytes } = await specFile(`stale-${kind}.md`);
-      const lock = tempPathFor(await realpath(file));
-      if (kind === 'file') await writeFile(lock, '');
-      else await mkdir(lock);
-      const old = new Date(Date.now() - 60_000);
-      await utimes(lock, old, old);
-      expect((await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('written');
-      expect(await readFile(file, 'utf8')).toMatch(/status: verified/);
-      expect((await readdir(path.dirname(file))).filter((f) => f.includes(`stale-${kind}`))).toEqual([`stale-${kind}.md`]);
-    }
+  it('takes over the lock of a dead run at once, however fresh, and removes that run\'s temp file', async () => {
+    const { file, bytes } = await specFile();
+    const real = await realpath(file);
+    const dead = await deadPid();
+    await writeFile(lockPathFor(real), serializeOwner({ ...newOwner(), pid: dead, id: 'dead-run' }));
+    await writeFile(tempPathFor(real, 'dead-run'), 'half written');
+    expect((await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } })).outcome).toBe('written');
+    expect(await readFile(file, 'utf8')).toMatch(/status: verified/);
+    expect(await readdir(path.dirname(file))).toEqual(['a.md']);
+  });
+
+  it('never takes over a live run\'s lock, however old: waits a bounded time, then says who holds it', async () => {
+    const { file, bytes } = await specFile();
+    const lock = lockPathFor(await realpath(file));
+    await writeFile(lock, serializeOwner({ ...newOwner(), id: 'slow-run' }));
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(lock, old, old);
+    const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' }, maxWaitMs: 300 });
+    expect(r.outcome).toBe('error');
+    expect(r.message).toMatch(new RegExp(`process ${process.pid} has held \\.a\\.md\\.verify\\.lock`));
+    expect(await readFile(file, 'utf8')).toBe(original);
+    expect(await readFile(lock, 'utf8')).toMatch(/id=slow-run/);
+  });
+
+  it.each(['dangling symlink', 'folder', 'fifo', 'foreign file'] as const)('a %s at the lock path: a prompt error naming it, nothing removed, no hang', async (kind) => {
+    const { file, bytes } = await specFile();
+    const lock = lockPathFor(await realpath(file));
+    if (kind === 'dangling symlink') await symlink(path.join(dir, 'nowhere'), lock);
+    else if (kind === 'folder') await mkdir(lock);
+    else if (kind === 'fifo') execFileSync('mkfifo', [lock]);
+    else await writeFile(lock, 'my notes');
+    const t0 = Date.now();
+    const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' } });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.outcome).toBe('error');
+    expect(r.message).toMatch(/\.a\.md\.verify\.lock next to the file is .*not a lock of endpoint-verify; remove it/);
+    expect(await readFile(file, 'utf8')).toBe(original);
+    await lstat(lock); // still there
   });
 
   it('refuses read-only files and symlinks out of the spec folders; writes through a symlink inside', async () => {
@@ -224,23 +260,16 @@ describe('writeBack', () => {
 
   it('a full disk during the temp write leaves the original intact and no temp file', async () => {
     const { file, bytes } = await specFile();
+    const temps = new Set<number>();
     const fullDisk: WriteBackFs = {
-      open: (async (p: string, flags: string, mode: number) => {
-        const h = await open(p, flags, mode);
-        return new Proxy(h, {
-          get(target, prop) {
-            if (prop === 'writeFile') {
-              return async () => {
-                throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-              };
-            }
-            const v = Reflect.get(target, prop) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-          },
-        });
-      }) as unknown as WriteBackFs['open'],
-      rename: (await import('node:fs/promises')).rename,
-      unlink: (await import('node:fs/promises')).unlink,
+      createSync: (p, mode) => {
+        const fd = realWriteBackFs.createSync(p, mode);
+        if (p.endsWith('.tmp')) temps.add(fd);
+        return fd;
+      },
+      // The temp file's write meets a full disk; the lock's goes through.
+      write: (fd, bytes) =>
+        temps.has(fd) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : realWriteBackFs.write(fd, bytes),
     };
     const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' }, fs: fullDisk });
     expect(r.outcome).toBe('error');
@@ -262,5 +291,153 @@ describe('editFrontMatter on owned values in every style', () => {
     const text = `---\nendpoint: GET /x\n${before}\n---\n`;
     const out = editFrontMatter(text, { status: 'verified' });
     expect('text' in out && out.text).toBe(`---\nendpoint: GET /x\n${after}\n---\n`);
+  });
+});
+
+describe('writeBack races (an injected delay before the rename)', () => {
+  const original = '---\nendpoint: GET /x\nstatus: draft\ntimesReused: 2\n---\nBody\n';
+  let file: string;
+  beforeEach(async () => {
+    await mkdir(path.join(dir, 'specs'));
+    file = path.join(dir, 'specs', 'a.md');
+    await writeFile(file, original);
+  });
+  const leftovers = async (): Promise<string[]> => (await readdir(path.join(dir, 'specs'))).filter((n) => n !== 'a.md');
+
+  it('an edit made while the temp file waits for its rename is kept: conflict, temp file removed', async () => {
+    const r = await writeBack({
+      file,
+      originalBytes: Buffer.from(original),
+      roots: [dir],
+      changes: { status: 'verified', timesReusedDelta: 1 },
+      beforeRename: () => appendFile(file, 'a line added by a person\n'),
+    });
+    expect(r.outcome).toBe('conflict');
+    expect(await readFile(file, 'utf8')).toBe(`${original}a line added by a person\n`);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('another run\'s write-back in that moment is not lost either: the write starts over on the new content', async () => {
+    let once = false;
+    const r = await writeBack({
+      file,
+      originalBytes: Buffer.from(original),
+      roots: [dir],
+      changes: { timesReusedDelta: 1 },
+      beforeRename: async () => {
+        if (once) return;
+        once = true;
+        await writeFile(file, original.replace('timesReused: 2', 'timesReused: 7'));
+      },
+    });
+    expect(r.outcome).toBe('written');
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(8);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('a run stalled past any stale age keeps its lock; the other run waits, and the spec is never empty', async () => {
+    let release!: () => void;
+    const stalled = new Promise<void>((r) => (release = r));
+    let inWindow!: () => void;
+    const reached = new Promise<void>((r) => (inWindow = r));
+    const a = writeBack({ file, originalBytes: Buffer.from(original), roots: [dir], changes: { timesReusedDelta: 1 }, beforeRename: () => (inWindow(), stalled) });
+    await reached;
+    const b = writeBack({ file, originalBytes: Buffer.from(original), roots: [dir], changes: { timesReusedDelta: 1 }, maxWaitMs: 30_000 });
+    const sizes: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      sizes.push((await readFile(file)).length);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    release();
+    expect((await a).outcome).toBe('written');
+    expect((await b).outcome).toBe('written');
+    expect(sizes.every((n) => n === original.length)).toBe(true);
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(4);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('a lock taken from the writer during its stall (a run that judged it dead) stops the rename', async () => {
+    const lock = lockPathFor(await realpath(file));
+    let once = false;
+    const r = await writeBack({
+      file,
+      originalBytes: Buffer.from(original),
+      roots: [dir],
+      changes: { timesReusedDelta: 1 },
+      beforeRename: async () => {
+        if (once) return;
+        once = true;
+        // Another run replaced the lock and wrote the spec while this one was stalled.
+        await rm(lock);
+        await writeFile(lock, serializeOwner({ ...newOwner(), id: 'usurper' }));
+        await writeFile(file, original.replace('timesReused: 2', 'timesReused: 3'));
+        setTimeout(() => void rm(lock), 100);
+      },
+    });
+    expect(r.outcome).toBe('written');
+    // The usurper's increment is kept and ours is applied on top of it.
+    expect(ownedValues(await readFile(file, 'utf8')).timesReused).toBe(4);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('each write has its own temp file name', async () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      await writeBack({
+        file,
+        originalBytes: await readFile(file),
+        roots: [dir],
+        changes: { timesReusedDelta: 1 },
+        beforeRename: async () => void (await leftovers()).filter((n) => n.endsWith('.tmp')).forEach((n) => names.add(n)),
+      });
+    }
+    expect(names.size).toBe(3);
+  });
+});
+
+describe('writeBack and an exit at any moment', () => {
+  it.each(['lock', 'temp'] as const)('an exit while the %s file is being created leaves nothing behind', async (which) => {
+    await mkdir(path.join(dir, 'specs'));
+    const file = path.join(dir, 'specs', 'a.md');
+    const text = '---\nendpoint: GET /x\nstatus: draft\n---\n';
+    await writeFile(file, text);
+    const exitingFs: WriteBackFs = {
+      // The file exists on disk, its create has not returned yet: a signal's exit comes now.
+      createSync: (p, mode) => {
+        const fd = realWriteBackFs.createSync(p, mode);
+        if (p.endsWith(which === 'lock' ? '.lock' : '.tmp')) cleanupTempFiles();
+        return fd;
+      },
+      write: realWriteBackFs.write,
+    };
+    await writeBack({ file, originalBytes: Buffer.from(text), roots: [dir], changes: { status: 'verified' }, fs: exitingFs, maxWaitMs: 200 });
+    expect((await readdir(path.join(dir, 'specs'))).filter((n) => n !== 'a.md')).toEqual([]);
+  });
+});
+
+describe('writeBack and an edit across the rename itself', () => {
+  it('an editor that opened the file before the rename and writes after it: the edit is put back, conflict', async () => {
+    await mkdir(path.join(dir, 'specs'));
+    const file = path.join(dir, 'specs', 'a.md');
+    const text = '---\nendpoint: GET /x\nstatus: draft\n---\nBody\n';
+    await writeFile(file, text);
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const r = await writeBack({
+      file,
+      originalBytes: Buffer.from(text),
+      roots: [dir],
+      changes: { status: 'verified' },
+      raceRename: () => {
+        const fd = openSync(file, 'a');
+        return () => {
+          writeSync(fd, 'a late edit\n');
+          closeSync(fd);
+        };
+      },
+    });
+    expect(r.outcome).toBe('conflict');
+    expect(r.message).toMatch(/the edit was kept/);
+    expect(await readFile(file, 'utf8')).toBe(`${text}a late edit\n`);
+    expect(await readdir(path.join(dir, 'specs'))).toEqual(['a.md']);
   });
 });

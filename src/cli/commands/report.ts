@@ -21,10 +21,11 @@ Example:
   $ endpoint-verify report merge shard-*.json --reporter junit:all.xml --reporter html:report.html
 
 Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or blocked,
-2 an invalid spec or an unreadable report, 3 an error outcome, 130 an interrupted shard).`,
+2 an invalid spec or an unreadable report, 3 an error outcome or a report file not written,
+130 an interrupted shard).`,
     )
     .action(async (files: string[], flags: { reporter?: string[] }) => {
-      const [{ mergeReports }, { createReporters }] = await Promise.all([
+      const [{ mergeReports }, { createReporters, finishReporters }] = await Promise.all([
         import('../../report/merge.js'),
         import('../../report/reporter.js'),
       ]);
@@ -52,8 +53,9 @@ Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or 
         verbose: false,
         sources: () => undefined,
       });
-      for (const r of reporters) await r.finish(merged.result);
+      const failures = await finishReporters(reporters, merged.result);
+      for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
       await githubRunOutput(merged.result, io);
-      setExit(exitCodeFor(merged.result));
+      setExit(exitCodeFor(merged.result, { runtime: failures.length > 0 }));
     });
 }

@@ -88,8 +88,8 @@ Examples:
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
 Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config error or an
-invalid spec, 3 an error outcome (no answer from the API, nothing sent), 130 interrupted; the first of
-130 > 2 > 3 > 1 > 0 wins.`,
+invalid spec, 3 an error outcome (no answer from the API, nothing sent) or an incomplete run (write-backs
+or report files not written), 130 interrupted; the first of 130 > 2 > 3 > 1 > 0 wins.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');
