@@ -304,7 +304,8 @@ describe('the files a run may write', () => {
     const run = await runCli(['verify', 'link.md', '--base-url', `${server.url}/gw`, '--var', 'shop_id=s1', '--reporter', 'json:../out.json'], { cwd: sub, env: tokenEnv });
     const report = await readJson<{ specs: { verdict: string; writeBack: { outcome: string } }[] }>(path.join(dir, 'out.json'));
     expect(report.specs[0]).toMatchObject({ verdict: 'verified', writeBack: { outcome: 'refused' } });
-    expect(run.code).toBe(0);
+    // A refused write-back leaves the run incomplete (exit 3, docs/results.md), whatever the verdict.
+    expect(run.code).toBe(3);
     expect(await readFile(path.join(dir, 'elsewhere/outside.md'), 'utf8')).toBe(LIST);
   });
 
@@ -322,7 +323,7 @@ describe('the files a run may write', () => {
       ['specs/in-link.md', 'verified', 'written'],
       ['specs/out-link.md', 'verified', 'refused'],
     ]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(await readFile(path.join(dir, 'elsewhere/outside.md'), 'utf8')).toBe(LIST);
     expect(await readFile(path.join(dir, 'specs/real.md'), 'utf8')).toMatch(/^status: verified$/m);
   });
