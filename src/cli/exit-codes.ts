@@ -6,6 +6,8 @@ export const EXIT = {
   failed: 1,
   /** Usage, config or parse error. */
   usage: 2,
+  /** Runtime errors: `error` outcomes (nothing learned about the doc). */
+  runtime: 3,
   /** Interrupted by Ctrl-C / SIGTERM. */
   interrupted: 130,
 } as const;

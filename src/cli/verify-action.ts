@@ -64,7 +64,10 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
     if (result.interrupted) return EXIT.interrupted;
     if (input.broken() > 0) exit = EXIT.usage;
     // A parse or config error (2) outranks failing specs (1): the run was incomplete.
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
+    // Precedence: 130 > 2 > 3 > 1 > 0.
+    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'invalid')) exit = EXIT.usage;
+    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'error')) exit = EXIT.runtime;
+    if (exit === EXIT.ok && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
     return exit;
   } finally {
     await prepared.close();

@@ -4,6 +4,7 @@ import type { Span } from '../source/span.js';
 import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
 import { expandVars } from './expand.js';
 import type { RawConfig } from './load.js';
+import { resolveTokenProvider, tokenUrlProblem } from './token-provider.js';
 import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi } from './types.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
@@ -103,6 +104,42 @@ function mergeTokens(auth: AuthConfig, ...layers: (Record<string, TokenData> | n
   return out;
 }
 
+/**
+ * Token providers (oauth2, login; see token-provider.ts): the last layer that
+ * gives a type a source decides it, so an environment's `env:` replaces a
+ * shared `oauth2:` and the other way round. Returns a bad token URL's diagnostic.
+ */
+function addProviders(
+  tokens: Record<string, TokenSource>,
+  c: { raw: RawConfig; x: Expander; layers: [KeyPath, Record<string, TokenData> | null | undefined][] },
+): Diagnostic | undefined {
+  for (const [at, layer] of c.layers) {
+    for (const [type, src] of Object.entries(layer ?? {})) {
+      if (src === null || typeof src !== 'object') continue;
+      const key = type.toLowerCase();
+      const entry = tokens[key];
+      if (!entry) continue;
+      const parts = [...at, 'tokens', type];
+      const provider = resolveTokenProvider(src, { rootDir: c.raw.rootDir, parts, expand: (v, p) => c.x.value(v, p) });
+      if (provider) {
+        entry.provider = provider;
+        delete entry.env;
+      } else if (src.env !== undefined) {
+        delete entry.provider;
+      }
+      if (provider?.kind !== 'oauth2' || c.x.diagnostics.length) continue;
+      const problem = tokenUrlProblem(provider.tokenUrl);
+      if (!problem) continue;
+      const span = c.raw.spanOf([...parts, 'oauth2', 'tokenUrl']);
+      return diag('error', 'config-bad-url', `${parts.join('.')}.oauth2.tokenUrl ${problem}: "${shown(provider.tokenUrl)}"${where(span)}`, {
+        span,
+        hint: 'write it as https://auth.example.com/oauth/token',
+      });
+    }
+  }
+  return undefined;
+}
+
 interface ApiInput {
   name: string;
   shared: ApiData;
@@ -147,7 +184,10 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
   }
   const auth: AuthConfig = { ...DEFAULT_AUTH, ...shared.auth, ...own.auth };
   const vars = { ...x.vars(shared.vars, ['apis', name, 'vars']), ...x.vars(own.vars, ['environments', envName, 'apis', name, 'vars']), ...opts.overrides.vars };
+  const tokens = mergeTokens(auth, shared.tokens, own.tokens);
+  const providerProblem = addProviders(tokens, { raw, x, layers: [[['apis', name], shared.tokens], [['environments', envName, 'apis', name], own.tokens]] });
   if (x.diagnostics.length) return unavailable(x.diagnostics[0]!);
+  if (providerProblem) return unavailable(providerProblem);
 
   for (const [key, url] of [['baseUrl', baseUrl], ['fallbackUrl', fallbackUrl]] as const) {
     if (url === undefined) continue;
@@ -165,7 +205,7 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(fallbackUrl ? { fallbackUrl: fallbackUrl.replace(/\/+$/, '') } : {}),
     auth,
-    tokens: mergeTokens(auth, shared.tokens, own.tokens),
+    tokens,
     vars,
     ...(specsDir ? { specsDir } : {}),
   };

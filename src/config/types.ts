@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { TokenProvider } from './token-provider.js';
 
 /**
  * Environments come from verify.config.yaml (searched upward from the working
@@ -19,6 +20,8 @@ export interface TokenSource {
   env?: string;
   /** Per-token auth override. */
   auth?: AuthConfig;
+  /** Fetches the token during the run (oauth2 or a login spec) instead of reading a variable. */
+  provider?: TokenProvider;
 }
 
 export interface ApiConfig {

@@ -14,7 +14,7 @@ const STYLE = {
 } as const;
 type Style = keyof typeof STYLE;
 
-const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', skipped: 'gray' };
+const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'red', invalid: 'red', skipped: 'gray' };
 const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
 const SNIPPET_LINES = 8;
 

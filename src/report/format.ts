@@ -18,10 +18,12 @@ export const VERDICT_SYMBOL: Record<Verdict, string> = {
   verified: '✓',
   failing: '✗',
   blocked: '!',
+  error: 'E',
+  invalid: '?',
   skipped: '-',
 };
 
-export const VERDICTS: readonly Verdict[] = ['verified', 'failing', 'blocked', 'skipped'];
+export const VERDICTS: readonly Verdict[] = ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'];
 
 /** Cuts to `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(s: string, max: number): string {

@@ -35,7 +35,7 @@ function groupCounts(specs: readonly SpecResult[], key: (s: SpecResult) => strin
   for (const s of specs) {
     const k = key(s);
     let c = groups.get(k);
-    if (!c) groups.set(k, (c = { verified: 0, failing: 0, blocked: 0, skipped: 0 }));
+    if (!c) groups.set(k, (c = { verified: 0, failing: 0, blocked: 0, error: 0, invalid: 0, skipped: 0 }));
     c[s.verdict]++;
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));

@@ -43,7 +43,9 @@ function testcase(spec: SpecResult): string[] {
     case 'skipped':
       return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
     case 'failing':
-    case 'blocked': {
+    case 'blocked':
+    case 'error':
+    case 'invalid': {
       const tag = spec.verdict === 'failing' ? 'failure' : 'error';
       const loc = failureLocation(spec);
       const prefix = spec.verdict === 'blocked' ? 'blocked: ' : '';

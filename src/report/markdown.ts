@@ -1,7 +1,7 @@
 import type { RunResult, SpecResult } from '../run/result.js';
 import { describeAssertion, failingStep, failureLocation, formatDuration, specReason, stripEscapes } from './format.js';
 
-const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', skipped: '⏭️' };
+const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '⚠️', invalid: '🚫', skipped: '⏭️' };
 
 /**
  * A Markdown summary (GitHub job summary, pull-request comment): totals,

@@ -58,7 +58,7 @@ export interface ReportWriteBack {
   changes: Record<string, string | number | boolean> | null;
 }
 
-export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 
 export interface ReportSpec {
   file: string;
@@ -87,7 +87,7 @@ export interface ReportJson {
   finishedAt: string;
   environment: string;
   interrupted: boolean;
-  summary: { total: number; verified: number; failing: number; blocked: number; skipped: number; durationMs: number };
+  summary: { total: number; verified: number; failing: number; blocked: number; error: number; invalid: number; skipped: number; durationMs: number };
   specs: ReportSpec[];
   reuseWrites: { file: string; delta: number; writeBack: ReportWriteBack }[];
 }
@@ -96,7 +96,7 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const ms = { type: 'number', minimum: 0 } as const;
-const verdict = { enum: ['verified', 'failing', 'blocked', 'skipped'] } as const;
+const verdict = { enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'] } as const;
 const gateway = { enum: ['primary', 'fallback'], description: 'primary = baseUrl, fallback = fallbackUrl' } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -133,7 +133,7 @@ export const reportJsonSchema = {
     finishedAt: { type: 'string', format: 'date-time' },
     environment: { ...str, description: 'name of the environment the run used' },
     interrupted: { type: 'boolean', description: 'true when Ctrl-C or a signal stopped the run early' },
-    summary: obj({ total: count, verified: count, failing: count, blocked: count, skipped: count, durationMs: ms }),
+    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }),
     specs: { type: 'array', items: { $ref: '#/$defs/spec' } },
     reuseWrites: {
       type: 'array',

@@ -15,6 +15,8 @@ export interface Token {
   type: string;
   value: string;
   auth: AuthConfig;
+  /** Set when a provider fetched the token: a 401 then gets one refetch and resend. */
+  provider?: string;
 }
 
 /** `token` undefined: send no credentials. */
@@ -25,9 +27,12 @@ export function tokenTypesOf(fmTokens: unknown): string[] {
 }
 
 /** The first of `types` with a value; an error naming every variable tried when `required` and none has one. */
-export function pickToken(ctx: ChainContext, types: readonly string[], required: boolean): TokenChoice {
+export async function pickToken(ctx: ChainContext, types: readonly string[], required: boolean): Promise<TokenChoice> {
   const tried: string[] = [];
   for (const type of types) {
+    const provided = await providedToken(ctx, type, required);
+    if (provided === 'skip') continue;
+    if (provided) return provided;
     const r = resolveToken(ctx.api, type, ctx.env);
     // resolveToken already treats an empty value as missing; checked again so "Bearer " can never be built.
     if (r.value !== undefined && r.value.trim() !== '') {
@@ -46,8 +51,24 @@ export function pickToken(ctx: ChainContext, types: readonly string[], required:
   };
 }
 
+/**
+ * A type with a provider (oauth2, login) is fetched, never read from a
+ * variable. Not required (a spec that lists no types): only a type whose
+ * token is already in hand, so a listing-free spec never starts a login.
+ */
+async function providedToken(ctx: ChainContext, type: string, required: boolean): Promise<TokenChoice | 'skip' | undefined> {
+  const provider = ctx.tokens?.providerOf(ctx.api, type) ?? ctx.api.tokens[type.toLowerCase()]?.provider;
+  if (!provider) return undefined;
+  if (!required) return 'skip';
+  if (!ctx.tokens) return { error: { code: 'token', message: `token type "${type}" is fetched by a provider, which cannot run here (nothing was sent)` } };
+  const auth = resolveToken(ctx.api, type, {}).auth;
+  const got = await ctx.tokens.get(ctx.api, type, auth);
+  if ('error' in got) return { error: got.error };
+  return { token: { type, value: got.value, auth, provider: got.provider } };
+}
+
 /** The spec-level choice, made once per chain. */
-export function specToken(ctx: ChainContext, fmTokens: unknown): TokenChoice {
+export async function specToken(ctx: ChainContext, fmTokens: unknown): Promise<TokenChoice> {
   if (ctx.forceTokenType) return pickToken(ctx, [ctx.forceTokenType], true);
   const listed = tokenTypesOf(fmTokens);
   if (listed.length > 0) return pickToken(ctx, listed, true);
@@ -55,7 +76,7 @@ export function specToken(ctx: ChainContext, fmTokens: unknown): TokenChoice {
 }
 
 /** The choice for one step, given the spec-level one. */
-export function stepToken(ctx: ChainContext, stepTokenType: string | undefined, spec: TokenChoice): TokenChoice {
+export async function stepToken(ctx: ChainContext, stepTokenType: string | undefined, spec: TokenChoice): Promise<TokenChoice> {
   // "none" marks an anonymous request (a login, a public endpoint), even in a token matrix.
   if (stepTokenType === 'none') return {};
   if (ctx.forceTokenType || !stepTokenType) return spec;

@@ -1,6 +1,7 @@
 import type { ApiConfig, Environment } from '../config/types.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import type { Finding, Gateway, StepError, StepResult, Verdict } from './result.js';
+import type { TokenProviders } from './token-providers.js';
 import type { UseOutcome } from './use-registry.js';
 
 /**
@@ -77,6 +78,8 @@ export interface ChainContext {
   cliVars?: Record<string, string>;
   /** False: a passed step gets no response snippet; only failures are shown. Default true. */
   passedSnippets?: boolean;
+  /** Fetches the tokens of types that have a provider (oauth2, login); shared by the whole run. */
+  tokens?: TokenProviders;
   /** --token-matrix: use this token type instead of the spec's preference. */
   forceTokenType?: string;
   now?: () => Date;

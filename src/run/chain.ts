@@ -30,7 +30,7 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   const builtin = builtins(ctx.now ?? (() => new Date()));
   const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
 
-  const token = specToken(ctx, spec.doc.frontMatter.tokens);
+  const token = await specToken(ctx, spec.doc.frontMatter.tokens);
   const steps: StepResult[] = [];
   const findings: Finding[] = [];
   let stopReason: string | undefined;
@@ -67,6 +67,9 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
 
 /** Cleanup steps never change the verdict; a failed Prerequisite wins over a failed Test Request step. */
 export function verdictOf(steps: readonly StepResult[]): Pick<ChainResult, 'verdict' | 'reason'> {
+  // No token could be had: nothing was sent, so nothing was learned about the doc.
+  const noToken = steps.find((s) => s.phase !== 'cleanup' && s.outcome === 'failed' && s.error?.code === 'token');
+  if (noToken) return { verdict: 'error', reason: `${noToken.id}: ${why(noToken)}` };
   const prereq = steps.find((s) => s.phase === 'prerequisites' && s.outcome === 'failed');
   if (prereq) return { verdict: 'blocked', reason: `prerequisite ${prereq.id} failed: ${why(prereq)}` };
   const tests = steps.filter((s) => s.phase === 'test');

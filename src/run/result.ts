@@ -1,5 +1,6 @@
 import type { Span } from '../source/span.js';
 import type { Phase } from '../spec/model.js';
+import type { TokenProviderStats } from './token-providers.js';
 
 /**
  * The result of a run: plain data, the contract every reporter renders.
@@ -9,7 +10,7 @@ import type { Phase } from '../spec/model.js';
  * with a JSON Schema.
  */
 
-export type Verdict = 'verified' | 'failing' | 'blocked' | 'skipped';
+export type Verdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
 export type Gateway = 'primary' | 'fallback';
 
@@ -138,6 +139,8 @@ export interface RunSummary {
   verified: number;
   failing: number;
   blocked: number;
+  error: number;
+  invalid: number;
   skipped: number;
   durationMs: number;
 }
@@ -155,6 +158,8 @@ export interface RunResult {
    * per used file at the end of the run. Absent when nothing was written.
    */
   reuseWrites?: ReuseWrite[];
+  /** Token types fetched by a provider (oauth2, login): how often each was fetched, and why. */
+  tokenProviders?: TokenProviderStats[];
 }
 
 export interface ReuseWrite {
@@ -173,7 +178,7 @@ export type RunEvent =
   | { type: 'run-end'; result: RunResult };
 
 export function summarize(specs: readonly SpecResult[], durationMs: number): RunSummary {
-  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, skipped: 0, durationMs };
+  const s: RunSummary = { total: specs.length, verified: 0, failing: 0, blocked: 0, error: 0, invalid: 0, skipped: 0, durationMs };
   for (const r of specs) s[r.verdict]++;
   return s;
 }

@@ -16,6 +16,7 @@ import {
 import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './scheduler-deps.js';
 import { evaluateSpec, tokenMatrix, tokenTypesOf, type EvaluateContext, type Evaluation, type FallbackMode } from './scheduler-evaluate.js';
 import { UseRegistry, type UseOutcome } from './use-registry.js';
+import { createTokenProviders } from './token-login.js';
 
 /**
  * Runs many specs: a concurrency pool, results in input order, `--bail`,
@@ -93,6 +94,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   seedSecrets(redact, deps, opts, list ?? []);
   const ownHttp = opts.http === undefined;
   const http = opts.http ?? deps.createHttpClient(httpOptions(opts));
+  const tokens = createTokenProviders({ opts, deps, http, redact });
 
   // A streamed spec is not kept for `use:`: a spec that uses it before its turn reads it itself.
   const selected = new Map<string, LoadedSpec>();
@@ -120,6 +122,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     fallback: opts.fallback ?? 'spec',
     http,
     redact,
+    tokens: tokens.providers,
     runUse: (caller, usePath) => registry.use(caller, usePath),
     onStep: (spec, step) => steps.step(spec, step),
     ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
@@ -172,6 +175,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     await Promise.all(writes.pending);
     reuse = await writeUseCounts(registry, deps, opts);
   } finally {
+    await tokens.close();
     if (ownHttp) await http.close();
   }
 
@@ -185,6 +189,8 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     interrupted: opts.signal?.aborted === true,
   };
   if (reuse.length > 0) result.reuseWrites = reuse;
+  const fetched = tokens.providers.stats();
+  if (fetched.length > 0) result.tokenProviders = fetched;
   emit({ type: 'run-end', result });
   return result;
 }
