@@ -59,7 +59,7 @@ export class ConsoleReporter implements Reporter {
     this.#progress = undefined;
     if (!this.#o.quiet) for (const spec of result.specs) if (!this.#printed.has(key(spec))) this.#printSpec(spec);
 
-    const bad = result.specs.filter((s) => s.verdict === 'failing' || s.verdict === 'blocked');
+    const bad = result.specs.filter((s) => s.verdict === 'failing' || s.verdict === 'blocked' || s.verdict === 'error');
     if (bad.length > 0) {
       this.#line('');
       this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
@@ -68,6 +68,7 @@ export class ConsoleReporter implements Reporter {
     if (!this.#o.quiet) this.#printTokenMatrix(result);
     if (!this.#o.quiet) this.#printFindings(result);
     this.#printWriteBacks(result);
+    if (!this.#o.quiet) this.#printTokenProviders(result);
     this.#line('');
     this.#line(this.#summary(result));
   }
@@ -169,12 +170,26 @@ export class ConsoleReporter implements Reporter {
     }
   }
 
+  /** One line per token type a provider fetched: how often, and why again. */
+  #printTokenProviders(result: RunResult): void {
+    const rows = result.tokenProviders ?? [];
+    if (rows.length === 0) return;
+    this.#line('');
+    this.#line(this.#c('bold', 'Tokens fetched:'));
+    for (const t of rows) {
+      const why = [t.beforeExpiry > 0 ? `${t.beforeExpiry} before expiry` : '', t.after401 > 0 ? `${t.after401} after a 401` : ''].filter(Boolean);
+      const again = t.fetches > 1 ? ` (refreshed ${why.join(', ')})` : '';
+      this.#line(`  ${oneLine(t.api)} ${oneLine(t.tokenType)}: ${oneLine(t.provider)}, fetched ${t.fetches === 1 ? 'once' : `${t.fetches} times`}${again}`);
+    }
+  }
+
   #summary(result: RunResult): string {
     const s = result.summary;
     const parts = [
       this.#c(s.verified > 0 ? 'green' : 'gray', `${s.verified} verified`),
       this.#c(s.failing > 0 ? 'red' : 'gray', `${s.failing} failing`),
       this.#c(s.blocked > 0 ? 'yellow' : 'gray', `${s.blocked} blocked`),
+      ...(s.error > 0 ? [this.#c('red', `${s.error} error`)] : []),
       `${s.skipped} skipped`,
     ];
     let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;

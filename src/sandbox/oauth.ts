@@ -11,7 +11,7 @@ import { json, type Reply } from './router.js';
  *   v2 USER token), `password` (the login user's ADMIN token, plus a refresh
  *   token) and `refresh_token` grants; client authentication by HTTP Basic or
  *   the client_id/client_secret form fields; errors as RFC 6749 §5.2 JSON.
- * - `POST /auth/login` (JSON `{username, password}`): `{token, expires_in}`
+ * - `POST /auth/login` and `POST /v2/api/v2/auth/login` (JSON `{username, password}`): `{token, expires_in}`
  *   and a `session` cookie, for login specs.
  *
  * Issued tokens are Conversations v2 JWTs that live `ttlSec` seconds on the
@@ -35,7 +35,8 @@ export interface Issuer {
   handle(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined;
 }
 
-const PATHS = new Set(['/oauth/token', '/auth/login']);
+/** The login is also served as Conversations v2's own route, so a login spec can live with that API's specs. */
+const PATHS = new Set(['/oauth/token', '/auth/login', '/v2/api/v2/auth/login']);
 
 export function createIssuer(o: IssuerOptions): Issuer {
   const clientId = 'sandbox-client';
