@@ -115,17 +115,22 @@ function addProviders(
 ): Diagnostic | undefined {
   for (const [at, layer] of c.layers) {
     for (const [type, src] of Object.entries(layer ?? {})) {
-      if (src === null || typeof src !== 'object') continue;
       const key = type.toLowerCase();
       const entry = tokens[key];
-      if (!entry) continue;
+      if (!entry || src === null) continue;
+      if (typeof src === 'string') {
+        delete entry.provider;
+        entry.env = src;
+        continue;
+      }
       const parts = [...at, 'tokens', type];
       const provider = resolveTokenProvider(src, { rootDir: c.raw.rootDir, parts, expand: (v, p) => c.x.value(v, p) });
       if (provider) {
         entry.provider = provider;
         delete entry.env;
-      } else if (src.env !== undefined) {
+      } else if (typeof src.env === 'string') {
         delete entry.provider;
+        entry.env = src.env;
       }
       if (provider?.kind !== 'oauth2' || c.x.diagnostics.length) continue;
       const problem = tokenUrlProblem(provider.tokenUrl);

@@ -4,6 +4,7 @@ import type { FrontMatter, ParsedStep, Phase } from '../spec/model.js';
 import { PHASES } from '../spec/model.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { toCurl } from './curl.js';
+import { describeProvider } from '../config/token-provider.js';
 import type { Redactor } from './scheduler-deps.js';
 import type { FallbackMode } from './scheduler-evaluate.js';
 
@@ -96,10 +97,11 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps:
     for (const [k, v] of Object.entries(step.headers ?? {})) headers[k] = fill(String(v));
     const auth = authHeader(spec, step.token, api, opts.env, deps, redact);
     if (auth) headers[auth.name] = auth.value;
+    const note = auth?.provider ? `# ${auth.provider}\n` : '';
     const body = step.body === undefined ? undefined : fillBody(step.body, fill, value);
 
     const url = `${base}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
-    entries.push({ ...entry, curl: redact(toCurl({ method: step.method ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) })) });
+    entries.push({ ...entry, curl: redact(note + toCurl({ method: step.method ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) })) });
     for (const name of Object.keys(step.extract ?? {})) pending.set(name, step.id);
   }
   return entries;
@@ -122,13 +124,20 @@ function authHeader(
   env: Record<string, string | undefined>,
   deps: DryRunDeps,
   redact: Redactor,
-): { name: string; value: string } | undefined {
+): { name: string; value: string; provider?: string } | undefined {
   if (stepToken === 'none') return undefined;
   const types = stepToken ? [stepToken] : (spec.doc.frontMatter.tokens ?? []).filter((t): t is string => typeof t === 'string');
   if (types.length === 0) return undefined;
   const tried: string[] = [];
   for (const type of types) {
     const token = deps.resolveToken(api, type, env);
+    const provider = api.tokens[type.toLowerCase()]?.provider;
+    if (provider) {
+      // A provider's secrets are known to the redactor too: a template could echo them.
+      if (provider.kind === 'oauth2') for (const src of [provider.clientSecret, provider.password, provider.refreshToken]) if (src && env[src.env]) redact.add(env[src.env]!.trim());
+      const value = token.auth.scheme ? `${token.auth.scheme} ***` : '***';
+      return { name: token.auth.header, value, provider: `${type} token: would be fetched from ${describeProvider(provider)}` };
+    }
     if (token.value) {
       // The redactor still learns the value: a header or body template could echo it.
       for (const form of deps.secretForms(token.value, token.auth)) redact.add(form);

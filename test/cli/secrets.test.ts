@@ -116,7 +116,7 @@ describe('secrets', () => {
 
   it('an empty token variable fails fast and sends nothing', async () => {
     const r = await runCli(['verify', 'specs/bearer/ok.md', '--no-write'], { cwd: work.dir, env: { T_BEARER: '' } });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/T_BEARER|VERIFY_TOKEN_STAFF/);
   });
 });

@@ -85,7 +85,7 @@ describe('renderHtml', () => {
     expect(html).not.toContain('<script>window');
     expect(html).not.toContain('<img');
     expect(html).toContain(`env ${escapeHtml(PAYLOAD)}`);
-    expect(groupRow(html, 'by-domain', `dom ${escapeHtml(PAYLOAD)}`)).toEqual([`dom ${escapeHtml(PAYLOAD)}`, '0', '1', '0', '0', '1']);
+    expect(groupRow(html, 'by-domain', `dom ${escapeHtml(PAYLOAD)}`)).toEqual([`dom ${escapeHtml(PAYLOAD)}`, '0', '1', '0', '0', '0', '0', '1']);
     const data = jsonBlock(html);
     const spec = data.specs.find((s) => s.file === 'specs/x/hostile.md');
     expect(spec?.endpoint).toBe(`GET /x ${PAYLOAD}`);
@@ -96,9 +96,9 @@ describe('renderHtml', () => {
   it('shows totals by verdict, per domain and per API', () => {
     const count = (v: string): string | undefined => new RegExp(`data-verdict="${v}"><span class="count">(\\d+)<`).exec(html)?.[1];
     expect([count('verified'), count('failing'), count('blocked'), count('skipped')]).toEqual(['2', '2', '1', '1']);
-    expect(groupRow(html, 'by-api', 'platform')).toEqual(['platform', '2', '1', '1', '0', '4']);
-    expect(groupRow(html, 'by-api', 'whatsapp')).toEqual(['whatsapp', '0', '0', '0', '1', '1']);
-    expect(groupRow(html, 'by-domain', '(no domain)')).toEqual(['(no domain)', '0', '0', '1', '1', '2']);
+    expect(groupRow(html, 'by-api', 'platform')).toEqual(['platform', '2', '1', '1', '0', '0', '0', '4']);
+    expect(groupRow(html, 'by-api', 'whatsapp')).toEqual(['whatsapp', '0', '0', '0', '0', '0', '1', '1']);
+    expect(groupRow(html, 'by-domain', '(no domain)')).toEqual(['(no domain)', '0', '0', '1', '0', '0', '1', '2']);
     expect(html).toContain('<dd>2.0 s</dd>');
     expect(html).toContain('1 verified only via the fallback gateway');
   });

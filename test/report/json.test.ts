@@ -17,7 +17,7 @@ describe('JSON report', () => {
     const doc = toReportJson(fixtureResult());
     expect(doc.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
     expect(doc.tool.name).toBe('endpoint-verify');
-    expect(doc.summary).toEqual({ total: 5, verified: 2, failing: 1, blocked: 1, skipped: 1, durationMs: 2000 });
+    expect(doc.summary).toEqual({ total: 5, verified: 2, failing: 1, blocked: 1, error: 0, invalid: 0, skipped: 1, durationMs: 2000 });
     const broken = doc.specs.find((s) => s.file === 'specs/platform/broken.md');
     expect(broken?.steps[0]).toMatchObject({ id: 'get_broken', phase: 'test', outcome: 'failed', line: 9, status: 500, attempts: 2 });
     expect(broken?.steps[0]?.url).toContain('key=***');

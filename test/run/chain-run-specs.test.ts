@@ -196,7 +196,7 @@ describe('tokens and secrets', () => {
     for (const env of [{}, { STAFF_TOKEN: "" }] as Record<string, string>[]) {
       const before = hits.length;
       const r = await run([f], {}, env);
-      expect(r.specs[0]!.verdict).toBe('failing');
+      expect(r.specs[0]!.verdict).toBe('error');
       expect(r.specs[0]!.steps[0]!.error).toMatchObject({ code: 'token' });
       expect(r.specs[0]!.steps[0]!.error!.message).toMatch(/STAFF_TOKEN.*VERIFY_TOKEN_STAFF/);
       expect(hits.length).toBe(before);

@@ -247,7 +247,8 @@ describe('tokens', () => {
     server.on('GET', '/apigw/ok', { body: {} });
     for (const env of [{}, { STAFF_TOKEN: '' }, { STAFF_TOKEN: '  ' }]) {
       const r = await run(loadSpec(specText({ test })), { env });
-      expect(r.verdict).toBe('failing');
+      // Nothing was sent: nothing learned about the doc (shared outcome model).
+      expect(r.verdict).toBe('error');
       expect(r.steps[0]!.error).toEqual({ code: 'token', message: 'no staff token: set STAFF_TOKEN or VERIFY_TOKEN_STAFF (nothing was sent)' });
       expect(r.steps[0]!.attempts).toBe(0);
     }
