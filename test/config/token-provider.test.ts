@@ -71,10 +71,10 @@ describe('token providers in the config', () => {
     const errors = raw.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.message, d.span?.line]);
     expect(errors).toEqual(
       expect.arrayContaining([
-        ['token "user" sets env and oauth2: choose one source', 10],
-        ['unknown key "scopes" in oauth2', 16],
-        ['oauth2.grant must be one of client_credentials, password, refresh_token', 13],
-        ['oauth2.clientSecret must be { env: NAME }: secrets are read from variables, never written in the config', 15],
+        ['token "user" sets env and oauth2: choose one source', 9],
+        ['unknown key "scopes" in oauth2', 14],
+        ['oauth2.grant must be one of client_credentials, password, refresh_token', 11],
+        ['oauth2.clientSecret must be { env: NAME }: secrets are read from variables, never written in the config', 13],
       ]),
     );
     expect(raw.diagnostics.map((d) => d.message).join('\n')).not.toContain('hunter2-literal');

@@ -208,4 +208,19 @@ describe('oauth2 token providers', () => {
     expect(tokenRequests()).toBe(2);
     expect(JSON.stringify(result)).not.toContain(sandbox.env.SANDBOX_LOGIN_PASSWORD);
   });
+
+  it('--token-matrix runs each provider type, and a fallback gateway gets the same fetched token', async () => {
+    const env = environment(oauth2());
+    const api = env.apis[0]!;
+    api.tokens.admin = { provider: oauth2({ grant: 'password', username: { env: 'SANDBOX_LOGIN_USERNAME' }, password: { env: 'SANDBOX_LOGIN_PASSWORD' } }) };
+    api.fallbackUrl = `${sandbox.url}/v2`;
+    const specs = await writeSpecs(1, (n) => spec(n).replace('tokens: [user]', 'tokens: [user, admin]\nuseFallbackApi: true'));
+    const result = await runSpecs({ specs, environment: env, env: sandbox.env, loadSpec: (p) => readSpec(p, p), tokenMatrix: true });
+    expect(result.specs[0]!.gateway).toBe('fallback');
+    expect(result.specs[0]!.tokenMatrix).toEqual([
+      { tokenType: 'user', verdict: 'verified' },
+      { tokenType: 'admin', verdict: 'verified' },
+    ]);
+    expect(tokenRequests()).toBe(2);
+  });
 });
