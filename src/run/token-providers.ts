@@ -71,6 +71,8 @@ interface Entry {
   /** A refresh token the server gave (used for the next fetch, RFC 6749 §6). */
   refreshToken?: string;
   inflight?: Promise<TokenAnswer>;
+  /** The current token was fetched because of a 401: a 401 to it is the API's answer, not a stale token. */
+  fromRefresh: boolean;
   stats: TokenProviderStats;
 }
 
@@ -104,7 +106,7 @@ export class TokenProviders {
       if (!this.#expiring(e)) return Promise.resolve({ value: e.value, provider: e.stats.provider });
       e.stats.beforeExpiry++;
     }
-    return this.#fetch(e, auth);
+    return this.#fetch(e, auth, false);
   }
 
   /**
@@ -116,10 +118,14 @@ export class TokenProviders {
     const e = this.#entry(api, type);
     if (!e) return this.get(api, type, auth);
     if (e.inflight) return e.inflight;
-    if (e.value !== undefined && e.value !== rejected) return Promise.resolve({ value: e.value, provider: e.stats.provider });
+    if (e.value !== undefined && (e.value !== rejected || e.fromRefresh)) {
+      // Replaced already, or the API refuses even a token fetched after a 401: no fetch loop,
+      // the caller resends with it and its second 401 is the verdict.
+      return Promise.resolve({ value: e.value, provider: e.stats.provider });
+    }
     e.stats.after401++;
     delete e.value;
-    return this.#fetch(e, auth);
+    return this.#fetch(e, auth, true);
   }
 
   /** One row per (API, type) whose provider was asked. */
@@ -133,7 +139,7 @@ export class TokenProviders {
     if (!e) {
       const provider = this.providerOf(api, type);
       if (!provider) return undefined;
-      e = { api, type, provider, skewMs: 0, stats: { api: api.name, tokenType: type, provider: describeProvider(provider), fetches: 0, after401: 0, beforeExpiry: 0 } };
+      e = { api, type, provider, skewMs: 0, fromRefresh: false, stats: { api: api.name, tokenType: type, provider: describeProvider(provider), fetches: 0, after401: 0, beforeExpiry: 0 } };
       this.#entries.set(key, e);
     }
     return e;
@@ -144,8 +150,9 @@ export class TokenProviders {
     return this.#now() >= e.expiresAt - e.skewMs;
   }
 
-  #fetch(e: Entry, auth: AuthConfig): Promise<TokenAnswer> {
+  #fetch(e: Entry, auth: AuthConfig, after401: boolean): Promise<TokenAnswer> {
     e.stats.fetches++;
+    e.fromRefresh = after401;
     const p = (e.provider.kind === 'oauth2' ? this.#oauth2(e, e.provider) : this.#login(e, e.provider.file)).then(async (answer) => {
       delete e.inflight;
       if ('error' in answer) {

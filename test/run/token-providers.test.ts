@@ -158,6 +158,12 @@ describe('oauth2 token providers', () => {
       expect(text).not.toContain(Buffer.from(bogus).toString('base64'));
       expect(text).not.toContain(sandbox.env.SANDBOX_OAUTH_CLIENT_SECRET);
       expect(s.steps[0]!.requestHeaders?.Authorization).toBe('***');
+
+      // Many specs against an API that refuses every token: one refetch, not one per 401.
+      const many = await writeSpecs(12);
+      const again = await runSpecs({ specs: many, environment: environment(oauth2({ tokenUrl: url })), env: sandbox.env, loadSpec: (p) => readSpec(p, p), concurrency: 4 });
+      expect(again.summary.failing).toBe(12);
+      expect(again.tokenProviders?.[0]).toMatchObject({ fetches: 2, after401: 1 });
     } finally {
       await new Promise((r) => server.close(r));
     }
