@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { KeyPath, Report } from './config-schema.js';
 
 /**
@@ -82,7 +83,9 @@ export function validateTokenProvider(src: Record<string, unknown>, parts: KeyPa
     return;
   }
   for (const k of Object.keys(o)) {
-    if (!OAUTH2_KEYS.includes(k)) report(`unknown key "${k}" in oauth2`, [...at, k], { at: 'key', hint: `allowed keys: ${OAUTH2_KEYS.join(', ')}` });
+    if (OAUTH2_KEYS.includes(k)) continue;
+    const close = didYouMean(k, OAUTH2_KEYS);
+    report(`unknown key "${k}" in oauth2`, [...at, k], { at: 'key', hint: close ? `did you mean "${close}"?` : `allowed keys: ${OAUTH2_KEYS.join(', ')}` });
   }
   if (typeof o.tokenUrl !== 'string' || o.tokenUrl.trim() === '') report('oauth2.tokenUrl is required: the token endpoint URL', [...at, 'tokenUrl'], { hint: 'e.g. tokenUrl: ${AUTH_URL}/oauth/token' });
   const grant = o.grant ?? 'client_credentials';

@@ -151,7 +151,6 @@ export class TokenProviders {
   }
 
   #fetch(e: Entry, auth: AuthConfig, after401: boolean): Promise<TokenAnswer> {
-    e.stats.fetches++;
     e.fromRefresh = after401;
     const p = (e.provider.kind === 'oauth2' ? this.#oauth2(e, e.provider) : this.#login(e, e.provider.file)).then(async (answer) => {
       delete e.inflight;
@@ -190,6 +189,7 @@ export class TokenProviders {
     const password = read(p.password);
     const refreshToken = e.refreshToken ?? read(p.refreshToken);
     if (missing.length > 0) return { error: { code: 'token', message: `${who}: set ${missing.join(' and ')} (nothing was sent)` } };
+    e.stats.fetches++;
     for (const s of [clientSecret, password, refreshToken]) if (s) this.#o.redact.add(s);
 
     // Loaded on the first token request: runs without providers never load the OAuth client.
@@ -234,6 +234,7 @@ export class TokenProviders {
   async #login(e: Entry, file: string): Promise<{ value: string; expiresInSec?: number } | { error: StepError }> {
     const who = `token provider ${e.stats.provider} (API "${e.api.name}", token type "${e.type}")`;
     if (!this.#o.runLogin) return { error: { code: 'token', message: `${who}: login specs cannot run here` } };
+    e.stats.fetches++;
     const r = await this.#o.runLogin(file, e.api);
     if (!r.ok) return { error: { code: 'token', message: this.#o.redact(`${who} failed: ${r.reason}`) } };
     const token = r.vars.token;

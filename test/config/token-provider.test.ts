@@ -77,6 +77,7 @@ describe('token providers in the config', () => {
         ['oauth2.clientSecret must be { env: NAME }: secrets are read from variables, never written in the config', 13],
       ]),
     );
+    expect(raw.diagnostics.find((d) => d.message.startsWith('unknown key'))?.hint).toBe('did you mean "scope"?');
     expect(raw.diagnostics.map((d) => d.message).join('\n')).not.toContain('hunter2-literal');
   });
 
