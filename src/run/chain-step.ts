@@ -113,7 +113,7 @@ async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: 
     used = { ok: false as const, reason: `use ${use} failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   r.durationMs = performance.now() - t0;
-  if (!used.ok) return fail({ code: 'use', message: used.reason });
+  if (!used.ok) return fail({ code: ('code' in used && used.code) || 'use', message: used.reason });
   for (const [k, v] of Object.entries(used.vars)) {
     if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(show(v));
     e.vars.set(k, v);

@@ -113,7 +113,8 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     evaluate: (spec) => evaluateSpec(spec, ectx),
     settle: settleEvaluation,
     outcome: useOutcome,
-    ran: (e) => e.kind === 'ran',
+    // An `error` (nothing learned) writes nothing into the used spec either, not even its use count.
+    ran: (e) => e.kind === 'ran' && e.result.verdict !== 'error',
   });
   const ectx: EvaluateContext = {
     deps,
@@ -303,14 +304,19 @@ async function writeUseCounts(
 function settleEvaluation(spec: LoadedSpec, e: Evaluation): { spec: LoadedSpec; evaluation: Evaluation } {
   const slim: LoadedSpec = { file: spec.file, absPath: spec.absPath, bytes: spec.bytes, diagnostics: [], doc: { file: spec.file, text: '', frontMatter: {}, frontMatterSpans: {}, steps: [], blocks: [] } };
   if (e.kind !== 'ran') return { spec: slim, evaluation: e };
-  return { spec: slim, evaluation: { ...e, result: { ...e.result, steps: [], findings: [] } } };
+  // An `error` keeps its failed steps: a later `use:` passes their error code on (see useOutcome).
+  const steps = e.result.verdict === 'error' ? e.result.steps.filter((s) => s.outcome === 'failed') : [];
+  return { spec: slim, evaluation: { ...e, result: { ...e.result, steps, findings: [] } } };
 }
 
 function useOutcome(e: Evaluation, spec: LoadedSpec): UseOutcome {
   if (e.kind === 'config') return { ok: false, reason: `${spec.file}: ${e.reason}` };
   if (e.result.verdict === 'verified') return { ok: true, vars: e.result.vars };
   const why = e.interrupted ? 'interrupted' : e.result.reason;
-  return { ok: false, reason: `${spec.file} is ${e.interrupted ? 'skipped' : e.result.verdict}${why ? `: ${why}` : ''}` };
+  const reason = `${spec.file} is ${e.interrupted ? 'skipped' : e.result.verdict}${why ? `: ${why}` : ''}`;
+  // A used spec that learned nothing (its token could not be had) teaches its users nothing either.
+  const code = e.result.verdict === 'error' ? e.result.steps.find((s) => s.outcome === 'failed' && s.error)?.error?.code : undefined;
+  return { ok: false, reason, ...(code ? { code } : {}) };
 }
 
 function endpointOf(spec: LoadedSpec): string {

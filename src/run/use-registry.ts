@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { StepErrorCode } from './result.js';
 
 /**
  * `use:` bookkeeping for one run. A spec's chain is evaluated at most once per
@@ -8,7 +9,8 @@ import path from 'node:path';
  * in progress is caught instead of deadlocking.
  */
 
-export type UseOutcome = { ok: true; vars: Record<string, unknown> } | { ok: false; reason: string };
+/** `code`: when the used spec learned nothing (an `error` verdict), the error code of its failed step, passed on to the user. */
+export type UseOutcome = { ok: true; vars: Record<string, unknown> } | { ok: false; reason: string; code?: StepErrorCode };
 
 export interface SpecLike {
   absPath: string;

@@ -229,4 +229,22 @@ describe('oauth2 token providers', () => {
     ]);
     expect(tokenRequests()).toBe(2);
   });
+
+  it('a spec that uses a spec whose token cannot be had is error too, and neither file is written', async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/oauth/token`;
+    await new Promise((r) => dead.close(r));
+    const specs = await writeSpecs(2, (n) =>
+      n === 0
+        ? spec(n)
+        : spec(n).replace('## Test Request', '## Prerequisites\n\n```yaml\nsteps:\n  - id: first\n    use: s000.md\n```\n\n## Test Request').replace('tokens: [user]', 'tokens: [user]'),
+    );
+    const before = await Promise.all(specs.map((s) => readFile(s.absPath)));
+    const result = await runSpecs({ specs, environment: environment(oauth2({ tokenUrl: url })), env: sandbox.env, loadSpec: (p) => readSpec(p, p), write: { roots: [dir] }, concurrency: 1 });
+    expect(result.specs.map((s) => s.verdict)).toEqual(['error', 'error']);
+    expect(result.specs[1]!.reason).toContain('unreachable');
+    const after = await Promise.all(specs.map((s) => readFile(s.absPath)));
+    for (let i = 0; i < specs.length; i++) expect(after[i]!.equals(before[i]!)).toBe(true);
+  });
 });
