@@ -53,8 +53,8 @@ export async function pickToken(ctx: ChainContext, types: readonly string[], req
 
 /**
  * A type with a provider (oauth2, login) is fetched, never read from a
- * variable. Not required (a spec that lists no types): only a type whose
- * token is already in hand, so a listing-free spec never starts a login.
+ * variable. Not required (a spec that lists no types): provider types are
+ * skipped, so a spec that names no token type never starts a fetch or a login.
  */
 async function providedToken(ctx: ChainContext, type: string, required: boolean): Promise<TokenChoice | 'skip' | undefined> {
   const provider = ctx.tokens?.providerOf(ctx.api, type) ?? ctx.api.tokens[type.toLowerCase()]?.provider;

@@ -22,6 +22,7 @@ export function createTokenProviders(c: { opts: RunOptions; deps: SchedulerDeps;
       ...(dispatcher ? { dispatcher } : {}),
       runLogin: loginRunner(c),
       ...(opts.requestTimeoutMs ? { timeoutSec: Math.ceil(opts.requestTimeoutMs / 1000) } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     },
     opts.environment.apis,
   );

@@ -57,6 +57,8 @@ export interface TokenProvidersOptions {
   now?: () => number;
   /** Token request deadline, seconds. Default 30. */
   timeoutSec?: number;
+  /** The run's signal: Ctrl-C also stops a token request in flight. */
+  signal?: AbortSignal;
 }
 
 interface Entry {
@@ -200,9 +202,13 @@ export class TokenProviders {
     oauth.allowInsecureRequests(config);
     config.timeout = this.#o.timeoutSec ?? 30;
     const dispatcher = this.#o.dispatcher;
+    const runSignal = this.#o.signal;
     // The run's undici (and its dispatcher) rather than the global fetch.
-    config[oauth.customFetch] = (url, options) =>
-      undiciFetch(url, { ...options, redirect: 'manual', ...(dispatcher ? { dispatcher } : {}) } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+    config[oauth.customFetch] = (url, options) => {
+      const signal = runSignal && options.signal ? AbortSignal.any([runSignal, options.signal]) : (runSignal ?? options.signal);
+      const init = { ...options, redirect: 'manual', ...(signal ? { signal } : {}), ...(dispatcher ? { dispatcher } : {}) };
+      return undiciFetch(url, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+    };
     const params: Record<string, string> = { ...p.params };
     if (p.scope) params.scope = p.scope;
     if (p.audience) params.audience = p.audience;

@@ -247,4 +247,23 @@ describe('oauth2 token providers', () => {
     const after = await Promise.all(specs.map((s) => readFile(s.absPath)));
     for (let i = 0; i < specs.length; i++) expect(after[i]!.equals(before[i]!)).toBe(true);
   });
+
+  it('Ctrl-C stops a token request in flight: the spec is skipped, not error', async () => {
+    // A token endpoint that never answers (without the run's signal, the 30 s deadline would hold the run).
+    const ac = new AbortController();
+    // Ctrl-C arrives once the token request is at the server.
+    const hanging = createServer(() => ac.abort());
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/oauth/token`;
+    try {
+      const specs = await writeSpecs(1);
+      const result = await runSpecs({ specs, environment: environment(oauth2({ tokenUrl: url })), env: sandbox.env, loadSpec: (p) => readSpec(p, p), signal: ac.signal });
+      expect(result.interrupted).toBe(true);
+      expect(result.specs[0]!.verdict).toBe('skipped');
+      expect(result.specs[0]!.steps[0]!.error?.code).toBe('interrupted');
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((r) => hanging.close(r));
+    }
+  });
 });
