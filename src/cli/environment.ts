@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import type { VarValue } from '../config/types.js';
+import { globBase, isGlob } from '../spec/glob.js';
 import path from 'node:path';
 import type { ConfigOverrides, Environment } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -10,9 +12,11 @@ import { displayPath } from './load-specs.js';
 
 export interface RunFlags {
   env?: string;
+  /** Use the built-in sandbox (or the config's sandbox environment). */
+  sandbox?: boolean;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
 }
 
 export interface Prepared {
@@ -40,14 +44,15 @@ export async function prepareEnvironment(
   io: CliIo,
   opts: { paths?: string[]; needSandbox?: boolean } = {},
 ): Promise<Prepared | PrepareFailure> {
-  const fromEnv = overridesFromEnv(io.env);
+  const raw = await loadConfig({ cwd: io.cwd, envName: flags.env ?? io.env.VERIFY_ENV, env: io.env, ...(flags.sandbox ? { sandbox: true } : {}) });
+  // After the config's folder and the working directory's .env are loaded: VERIFY_BASE_URL may be in one.
+  const fromEnv = overridesFromEnv(raw.env);
   const overrides: ConfigOverrides = {
     ...fromEnv,
     ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
     ...(flags.fallbackUrl ? { fallbackUrl: flags.fallbackUrl } : {}),
     vars: { ...(fromEnv.vars ?? {}), ...(flags.var ?? {}) },
   };
-  const raw = await loadConfig({ cwd: io.cwd, envName: flags.env ?? io.env.VERIFY_ENV, env: io.env });
   const source = (d: Diagnostic): string | undefined => readQuietly(d.span ? path.resolve(io.cwd, d.span.file) : undefined);
   if (raw.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: raw.diagnostics, source };
 
@@ -66,7 +71,7 @@ export async function prepareEnvironment(
     await close();
     return { diagnostics: resolved.diagnostics, source };
   }
-  const roots = (opts.paths ?? ['specs']).map((p) => path.resolve(io.cwd, staticPrefix(p)));
+  const roots = writeRoots({ paths: opts.paths ?? ['specs'], cwd: io.cwd, environment: resolved.environment });
   return {
     environment: resolved.environment,
     env,
@@ -77,11 +82,31 @@ export async function prepareEnvironment(
   };
 }
 
-/** "specs/**\/*.md" -> "specs": the folder a glob can match inside. */
-function staticPrefix(p: string): string {
-  const parts = p.split(/[\\/]/);
-  const i = parts.findIndex((s) => /[*?[{]/.test(s));
-  return i === -1 ? p : parts.slice(0, i).join('/') || '.';
+/**
+ * The folders a run may write spec files in (write-back refuses anything whose real path is
+ * outside all of them): the folder each named path stands for (a folder itself, a named file's
+ * own folder, a glob's static prefix), every `specs:` folder of the config, and the working
+ * directory when there is no config. A named file's folder is taken as written, never through
+ * the file's symlink target: a link to a spec elsewhere must not make "elsewhere" writable.
+ */
+export function writeRoots(opts: { paths: readonly string[]; cwd: string; environment: Environment }): string[] {
+  const roots = new Set<string>();
+  for (const p of opts.paths) {
+    const abs = path.resolve(opts.cwd, p);
+    const st = statSync(abs, { throwIfNoEntry: false });
+    // As discovery reads it: a path that exists is that path; otherwise a glob stands for its static folder.
+    if (!st && isGlob(p)) {
+      roots.add(path.resolve(opts.cwd, globBase(p.split(path.sep).join('/')).base || '.'));
+      continue;
+    }
+    // stat follows links: a symlinked folder named on the command line is still a folder the user chose.
+    const isDir = st?.isDirectory() === true;
+    roots.add(isDir ? abs : path.dirname(abs));
+  }
+  const env = opts.environment;
+  for (const api of [...env.apis, ...(env.unavailable ?? [])]) if (api.specsDir) roots.add(api.specsDir);
+  if (env.adHoc) roots.add(path.resolve(opts.cwd));
+  return [...roots];
 }
 
 function readQuietly(file: string | undefined): string | undefined {

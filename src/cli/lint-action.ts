@@ -5,6 +5,7 @@ import { useColor, type CliIo } from './io.js';
 import { printDiagnostics } from './load-specs.js';
 import type { LintFlags } from './commands/lint.js';
 import { knownVariables } from './known-vars.js';
+import { githubLintOutput } from './github-output.js';
 
 export async function runLint(paths: string[], flags: LintFlags, io: CliIo): Promise<number> {
   const known = await knownVariables(io, flags.env, flags.var);
@@ -28,6 +29,8 @@ export async function runLint(paths: string[], flags: LintFlags, io: CliIo): Pro
     const sources = new Map(result.files.map((f) => [f.file, f.source]));
     printDiagnostics(io.stdout, all, { sources, color: useColor(io.stdout, io.env) });
     io.stdout.write(`${result.files.length} file${result.files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    // Not with --format json: stdout is then one JSON document.
+    await githubLintOutput(all, result.files.length, io);
   }
   if (result.diagnostics.some((d) => d.severity === 'error') && result.files.length === 0) return EXIT.usage;
   if (errors > 0 || (flags.strict && warnings > 0)) return EXIT.failed;

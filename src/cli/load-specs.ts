@@ -8,6 +8,8 @@ export interface LoadedSet {
   specs: LoadedSpec[];
   /** Specs that parsed with errors: reported, not run. */
   broken: LoadedSpec[];
+  /** Both, in discovery order. */
+  all: LoadedSpec[];
   diagnostics: Diagnostic[];
   sources: Map<string, string>;
 }
@@ -20,15 +22,17 @@ export async function loadSpecs(paths: string[], cwd: string): Promise<LoadedSet
   const diagnostics: Diagnostic[] = [...found.diagnostics];
   const specs: LoadedSpec[] = [];
   const broken: LoadedSpec[] = [];
+  const all: LoadedSpec[] = [];
   const sources = new Map<string, string>();
   for (const abs of found.files) {
     const spec = readSpecSync(abs, displayPath(cwd, abs));
     sources.set(spec.file, spec.doc.text);
     diagnostics.push(...spec.diagnostics);
+    all.push(spec);
     if (spec.diagnostics.some((d) => d.severity === 'error')) broken.push(spec);
     else specs.push(spec);
   }
-  return { specs, broken, diagnostics, sources };
+  return { specs, broken, all, diagnostics, sources };
 }
 
 export function printDiagnostics(

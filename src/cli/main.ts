@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, UsageError } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { colorFlags, type CliIo } from './io.js';
 import { registerVerify } from './commands/verify.js';
 import { registerLint } from './commands/lint.js';
 import { registerMisc } from './commands/misc.js';
@@ -23,6 +23,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('Keeps API documentation honest: verifies Markdown endpoint specs against the API and writes the verdict back.')
     .version(version(), '-V, --version')
     .showSuggestionAfterError(true)
+    // Taken out of the arguments by main() (they work before or after the command); listed for --help.
+    .option('--color', 'colour the output even when it is not a terminal (CI logs); same as FORCE_COLOR=1')
+    .option('--no-color', 'no colour; same as NO_COLOR=1')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void io.stdout.write(s),
@@ -34,9 +37,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'after',
       `
 Examples:
-  $ endpoint-verify verify                 # verify specs/ against the built-in sandbox
+  $ endpoint-verify verify specs --base-url https://staging.example.com/api   # no config needed
+  $ endpoint-verify verify                 # verify specs/ as verify.config.yaml says
   $ endpoint-verify verify --env staging   # against real gateways (see docs/configuration.md)
   $ endpoint-verify lint specs
+  $ endpoint-verify init                   # write verify.config.yaml for specs/ (never overwrites)
   $ endpoint-verify status --stale 7d
   $ endpoint-verify new "GET /platform/v1/clients" --swagger specs/platform/mcp_swagger/communication.json`,
     );
@@ -56,7 +61,10 @@ Examples:
   return program;
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(rawArgv: string[], rawIo: CliIo): Promise<number> {
+  const colour = colorFlags(rawArgv, rawIo.env);
+  const argv = colour.argv;
+  const io: CliIo = { ...rawIo, env: colour.env };
   let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => {
     code = c;

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import type { VarValue } from '../config/types.js';
+import { parseJson } from '../run/json-value.js';
 import { parseDuration } from '../select/duration.js';
 import { parseShard, type Shard } from '../select/shard.js';
 
@@ -51,10 +53,26 @@ export function choice<T extends string>(allowed: readonly T[]): (value: string)
   };
 }
 
-export function keyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+/**
+ * `--var name=value` (a string) or `--var name:=<JSON>` (a typed value:
+ * `n:=25` is the number 25, `on:=true` a boolean, `id:=9007199254740993`
+ * an exact integer, `s:='"25"'` a string). Only scalars and null.
+ */
+export function keyValue(value: string, previous: Record<string, VarValue> = {}): Record<string, VarValue> {
   const eq = value.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError('expected name=value.');
-  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
+  if (eq <= 0) throw new InvalidArgumentError('expected name=value (a string) or name:=<JSON> (a number, true, false, null or a quoted string).');
+  if (value[eq - 1] !== ':') return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1) };
+  const name = value.slice(0, eq - 1).trim();
+  let typed: unknown;
+  try {
+    typed = parseJson(value.slice(eq + 1));
+  } catch {
+    throw new InvalidArgumentError(`${name}:= takes a JSON value (25, true, null, "text"), not ${value.slice(eq + 1) || 'nothing'}.`);
+  }
+  if (name === '' || (typed !== null && typeof typed === 'object')) {
+    throw new InvalidArgumentError(name === '' ? 'expected name:=<JSON>.' : `${name}:= takes a number, true, false, null or a quoted string, not a list or object.`);
+  }
+  return { ...previous, [name]: typed as VarValue };
 }
 
 export function statusList(value: string, previous: string[] = []): string[] {

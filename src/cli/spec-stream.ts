@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { drain, readSpecInStages, type LoadedSpec, type Stages } from '../spec/parse.js';
 
 /**
@@ -12,7 +13,8 @@ import { drain, readSpecInStages, type LoadedSpec, type Stages } from '../spec/p
  * read and front-matter, or one step block), so a response that arrives
  * meanwhile waits for a stage, not a whole spec, and the parse spreads over
  * every request's wait rather than filling only the first. Specs with errors
- * never reach the run: they go to `onBroken` as they are found.
+ * go to `onBroken` as they are found and are still handed on, in order, so the
+ * run reports them as `invalid` where they belong.
  */
 export interface SpecStreamOptions {
   /** Absolute paths, in report order. */
@@ -20,6 +22,8 @@ export interface SpecStreamOptions {
   displayPath(absPath: string): string;
   readAhead: number;
   onBroken(spec: LoadedSpec): void;
+  /** Checks beyond the parse (e.g. lint rules a run enforces); their diagnostics are added to the spec's. */
+  check?(spec: LoadedSpec): Diagnostic[];
   /** Every spec handed to the run, when it is handed over. */
   onSpec?(spec: LoadedSpec): void;
 }
@@ -48,15 +52,12 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
     return Promise.resolve({ done: false, value: spec });
   }
 
-  /** The next spec without errors, parsed now (finishing one begun in the background), or undefined at the end. */
+  /** The next spec, parsed now (finishing one begun in the background), or undefined at the end. */
   #parseNext(): LoadedSpec | undefined {
-    for (;;) {
-      const stages = this.#partial ?? this.#start();
-      if (!stages) return undefined;
-      this.#partial = undefined;
-      const spec = drain(stages);
-      if (this.#usable(spec)) return spec;
-    }
+    const stages = this.#partial ?? this.#start();
+    if (!stages) return undefined;
+    this.#partial = undefined;
+    return this.#checked(drain(stages));
   }
 
   #start(): Stages<LoadedSpec> | undefined {
@@ -65,10 +66,10 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
     return readSpecInStages(abs, this.#o.displayPath(abs));
   }
 
-  #usable(spec: LoadedSpec): boolean {
-    if (!spec.diagnostics.some((d) => d.severity === 'error')) return true;
-    this.#o.onBroken(spec);
-    return false;
+  #checked(spec: LoadedSpec): LoadedSpec {
+    if (!spec.diagnostics.some((d) => d.severity === 'error') && this.#o.check) spec.diagnostics.push(...this.#o.check(spec));
+    if (spec.diagnostics.some((d) => d.severity === 'error')) this.#o.onBroken(spec);
+    return spec;
   }
 
   /** One stage of background parsing. */
@@ -81,7 +82,7 @@ class SpecStream implements AsyncIterator<LoadedSpec> {
       return;
     }
     this.#partial = undefined;
-    if (this.#usable(r.value)) this.#ready.push(r.value);
+    this.#ready.push(this.#checked(r.value));
   }
 
   #fill(): void {

@@ -1,14 +1,18 @@
-import { appendFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../spec/parse.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { runBlockingChecks } from '../spec/lint.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
+import { githubRunOutput } from './github-output.js';
+import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../spec/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
@@ -25,10 +29,26 @@ interface RunInput {
   sources: Map<string, string>;
   /** Specs with errors so far (a stream finds them as it goes). */
   broken(): number;
+  /** How many specs the paths and filters matched before --shard took its part. */
+  beforeShard: number;
 }
 
 /** The `verify` command: select, run, report, write back. Returns the exit code. */
-export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
+export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliIo): Promise<number> {
+  // Anything written to stderr while the run goes (a broken spec's diagnostics, the interrupt
+  // notice) first takes the console's progress line off the terminal, so the two never mix.
+  const terminal: { clear?: () => void } = {};
+  const io: CliIo = {
+    ...rawIo,
+    stderr: {
+      write: (s: string) => {
+        terminal.clear?.();
+        return rawIo.stderr.write(s);
+      },
+      ...(rawIo.stderr.isTTY !== undefined ? { isTTY: rawIo.stderr.isTTY } : {}),
+      ...(rawIo.stderr.columns !== undefined ? { columns: rawIo.stderr.columns } : {}),
+    },
+  };
   const color = useColor(io.stderr, io.env);
   // Filters on front-matter need every spec parsed before the run; without them the specs are
   // parsed while the run goes, which is faster and keeps memory flat on large corpora.
@@ -38,8 +58,14 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
   const { input } = planned;
   let exit: number = planned.usageError ? EXIT.usage : EXIT.ok;
   if (input.count === 0) {
-    io.stderr.write(`warning: no spec matched (${describeSelection(paths, flags)}); nothing to verify\n`);
-    return exit;
+    // A shard that happens to hold nothing of a non-empty corpus is a normal part of a sharded job.
+    if (flags.shard && input.beforeShard > 0) {
+      io.stderr.write(`no spec in shard ${flags.shard.index}/${flags.shard.total} (${input.beforeShard} specs matched before sharding); nothing to verify\n`);
+      return exit;
+    }
+    const pass = flags.passWithNoSpecs === true;
+    io.stderr.write(`${pass ? 'warning' : 'error'}: no spec matched (${describeSelection(paths, flags)}); nothing verified${pass ? '' : ' (--pass-with-no-specs exits 0 here)'}\n`);
+    return exit === EXIT.ok && !pass ? EXIT.failed : exit;
   }
 
   const prepared = await prepareEnvironment(flags, io, { paths });
@@ -53,22 +79,16 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
     if (flags.dryRun) {
       const { dryRun } = await import('../run/dry-run.js');
       const specs: LoadedSpec[] = [];
-      for await (const spec of input.specs) specs.push(spec);
+      for await (const spec of input.specs) if (!spec.diagnostics.some((d) => d.severity === 'error')) specs.push(spec);
       if (input.broken() > 0) exit = EXIT.usage;
       for (const entry of await dryRun({ specs, environment: prepared.environment, env: prepared.env, cliVars: flags.var ?? {} })) {
         io.stdout.write(`# ${entry.file}:${entry.line} ${entry.phase} ${entry.stepId}\n${entry.curl}\n\n`);
       }
       return exit;
     }
-    const result = await execute(input, flags, io, prepared);
-    if (result.interrupted) return EXIT.interrupted;
-    if (input.broken() > 0) exit = EXIT.usage;
-    // A parse or config error (2) outranks failing specs (1): the run was incomplete.
-    // Precedence: 130 > 2 > 3 > 1 > 0.
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'invalid')) exit = EXIT.usage;
-    if (exit !== EXIT.usage && result.specs.some((s) => s.verdict === 'error')) exit = EXIT.runtime;
-    if (exit === EXIT.ok && result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked')) exit = EXIT.failed;
-    return exit;
+    const result = await execute(input, flags, io, prepared, terminal);
+    // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
+    return exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0 });
   } finally {
     await prepared.close();
   }
@@ -77,20 +97,27 @@ export async function runVerify(paths: string[], flags: VerifyFlags, io: CliIo):
 /** Every spec parsed, then selected: for filters that read the front-matter. */
 async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<{ input: RunInput; usageError: boolean } | { exit: number }> {
   const loaded = await loadSpecs(paths, io.cwd);
+  for (const spec of loaded.specs) {
+    const more = runBlockingChecks(spec.doc);
+    spec.diagnostics.push(...more);
+    loaded.diagnostics.push(...more);
+  }
   printDiagnostics(io.stderr, loaded.diagnostics, { sources: loaded.sources, color, warnings: false });
   const selection = await buildSelection(flags, loaded.specs, io);
   if ('error' in selection) {
     io.stderr.write(`error: ${selection.error}\n`);
     return { exit: EXIT.usage };
   }
-  const specs = selectSpecs(
-    loaded.specs.map((s) => ({ ...s, frontMatter: s.doc.frontMatter })),
-    selection,
-    { now: new Date(), rootDir: io.cwd },
-  );
+  // Broken specs are selected like the others (by what front-matter they have) and reported `invalid`.
+  const order = new Map(loaded.all.map((s, i) => [s.absPath, i]));
+  const candidates = [...loaded.specs, ...loaded.broken]
+    .sort((a, b) => (order.get(a.absPath) ?? 0) - (order.get(b.absPath) ?? 0))
+    .map((s) => ({ ...s, frontMatter: s.doc.frontMatter }));
+  const specs = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd });
+  const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : specs.length;
   return {
-    input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length },
-    usageError: loaded.broken.length > 0 || loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
+    input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length, beforeShard },
+    usageError: loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
   };
 }
 
@@ -105,11 +132,9 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
     return { exit: EXIT.usage };
   }
   // Without front-matter filters only the path decides, so the front-matter is not read here.
-  const files = selectSpecs(
-    found.files.map((absPath) => ({ absPath, file: displayPath(io.cwd, absPath), frontMatter: {} })),
-    selection,
-    { now: new Date(), rootDir: io.cwd },
-  ).map((s) => s.absPath);
+  const candidates = found.files.map((absPath) => ({ absPath, file: displayPath(io.cwd, absPath), frontMatter: {} }));
+  const files = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd }).map((s) => s.absPath);
+  const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : files.length;
   let broken = 0;
   const specs = streamSpecs({
     files,
@@ -120,9 +145,10 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
       printDiagnostics(io.stderr, spec.diagnostics, { sources: new Map([[spec.file, spec.doc.text]]), color, warnings: false });
     },
     onSpec: (spec) => sources.set(spec.file, spec.doc.text),
+    check: (spec) => runBlockingChecks(spec.doc),
   });
   return {
-    input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken },
+    input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken, beforeShard },
     usageError: found.diagnostics.some((d) => d.severity === 'error'),
   };
 }
@@ -132,20 +158,23 @@ async function execute(
   flags: VerifyFlags,
   io: CliIo,
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
+  terminal: { clear?: () => void },
 ): Promise<RunResult> {
   const [{ runSpecs }, { createReporters }] = await Promise.all([
     import('../run/scheduler.js'),
     import('../report/reporter.js'),
   ]);
   const { sources } = input;
-  const reporterNames = flags.reporter?.length ? flags.reporter : ['console'];
+  const reporterNames = withConsole(flags.reporter, flags.quiet === true);
   const reporters = await createReporters(reporterNames, {
     stdout: io.stdout,
     cwd: io.cwd,
     color: useColor(io.stdout, io.env),
     quiet: flags.quiet === true,
     verbose: flags.verbose === true,
-    sources: (file: string) => sources.get(file),
+    terminal,
+    // A config problem points into verify.config.yaml, which is not among the specs' texts.
+    sources: (file: string) => sources.get(file) ?? (/\.ya?ml$/i.test(file) ? readQuietly(path.resolve(io.cwd, file)) : undefined),
   });
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
@@ -177,6 +206,7 @@ async function execute(
       ...(flags.perHost ? { perHostConnections: flags.perHost } : {}),
       ...(flags.rate ? { ratePerHost: flags.rate } : {}),
       ...(flags.maxResponseSize ? { maxResponseBytes: flags.maxResponseSize } : {}),
+      ...(flags.keepBody ? { keepBodyChars: flags.keepBody } : {}),
       fallback: flags.fallback,
       tokenMatrix: flags.tokenMatrix === true,
       maxWaitMs: flags.maxWait,
@@ -195,7 +225,7 @@ async function execute(
       },
     });
     for (const r of reporters) await r.finish(result);
-    await github(result, io);
+    await githubRunOutput(result, io);
     return result;
   } finally {
     process.off('SIGINT', onSignal);
@@ -208,18 +238,6 @@ function lazyChecker(): ConformanceChecker {
   return {
     check: async (input) => (await (real ??= import('../openapi/conformance.js').then((m) => m.createConformanceChecker()))).check(input),
   };
-}
-
-/** Under GitHub Actions: annotations on the failing lines and a job summary. */
-async function github(result: RunResult, io: CliIo): Promise<void> {
-  if (io.env.GITHUB_ACTIONS !== 'true') return;
-  const { githubAnnotations } = await import('../report/github.js');
-  for (const line of githubAnnotations(result)) io.stdout.write(`${line}\n`);
-  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    const { markdownReport } = await import('../report/markdown.js');
-    await appendFile(summaryFile, `${markdownReport(result)}\n`);
-  }
 }
 
 async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo): Promise<Selection | { error: string }> {
@@ -253,4 +271,12 @@ function describeSelection(paths: string[], flags: VerifyFlags): string {
   if (flags.changedSince) parts.push(`--changed-since ${flags.changedSince}`);
   if (flags.shard) parts.push(`--shard ${flags.shard.index}/${flags.shard.total}`);
   return parts.join(', ');
+}
+
+function readQuietly(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -20,6 +20,8 @@ export function apiForSpec(environment: Environment, absFile: string, frontMatte
   const all: (ApiConfig | UnavailableApi)[] = [...environment.apis, ...unavailable];
   const names = (): string[] => all.map((a) => a.name);
   const pick = (a: ApiConfig | UnavailableApi): ApiConfig | Diagnostic => ('reason' in a ? unusable(a) : a);
+  // Without a config there is one API for every spec; an `api:` key names a config's API.
+  if (environment.adHoc && all.length === 1) return pick(all[0]!);
 
   if (typeof frontMatter.api === 'string' && frontMatter.api !== '') {
     const wanted = frontMatter.api;

@@ -1,7 +1,9 @@
 /**
- * The configuration used when no verify.config.yaml is found: this repo's
- * corpus against the built-in sandbox. The repo's own verify.config.yaml says
- * the same and adds a staging environment.
+ * The configuration `--sandbox` uses when no verify.config.yaml is found: this repo's four APIs
+ * (mapped from specs/platform, specs/conversations-v2, specs/whatsapp, specs/agentclara) against the
+ * built-in sandbox. Without --sandbox and without a config file a run is one ad-hoc API from
+ * --base-url instead (config/load.ts). The repo's own verify.config.yaml says the same as this and
+ * adds a staging environment.
  */
 export const DEFAULT_CONFIG_YAML = `default: sandbox
 apis:

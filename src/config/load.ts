@@ -14,6 +14,9 @@ export type { ApiData, ConfigData, EnvironmentData } from './config-schema.js';
 
 export const CONFIG_NAMES = ['verify.config.yaml', 'verify.config.yml'];
 
+/** The name of the one API of a run without a config file. */
+export const AD_HOC_API = 'api';
+
 export interface RawConfig {
   /** Absolute path of the config file; absent when the built-in default is used. */
   file?: string;
@@ -23,6 +26,11 @@ export interface RawConfig {
   envName: string;
   /** The picked environment starts the built-in sandbox. */
   sandbox: boolean;
+  /**
+   * No config file and no --sandbox: the run is one ad-hoc API from --base-url / VERIFY_BASE_URL
+   * covering every spec it is given (resolveEnvironment builds it).
+   */
+  adHoc?: boolean;
   /** The given environment plus .env values (which never override set variables). */
   env: Record<string, string | undefined>;
   /** The validated config document as plain data (empty when it did not validate). */
@@ -53,12 +61,24 @@ type Ranged = { range?: [number, number, number] | null };
  * are never overridden), validates with positions and picks the environment.
  * Never throws on bad input: every problem is a Diagnostic.
  */
-export async function loadConfig(opts: { cwd: string; envName?: string; env: Record<string, string | undefined> }): Promise<RawConfig> {
+export async function loadConfig(opts: {
+  cwd: string;
+  envName?: string;
+  env: Record<string, string | undefined>;
+  /** `--sandbox`: the config's sandbox environment, or with no config the built-in sandbox config. */
+  sandbox?: boolean;
+}): Promise<RawConfig> {
   const cwd = path.resolve(opts.cwd);
   const file = findConfig(cwd);
   const rootDir = file ? path.dirname(file) : cwd;
   const env: Record<string, string | undefined> = { ...opts.env };
   const diagnostics: Diagnostic[] = loadDotEnvFiles([rootDir, cwd], env, cwd);
+  if (!file && !opts.sandbox) {
+    // Someone else's folder: never this repository's sandbox APIs, silently. One API, no `specs:`.
+    const envName = opts.envName || 'default';
+    const data: ConfigData = { environments: { [envName]: { apis: { [AD_HOC_API]: {} } } } };
+    return { rootDir, envName, sandbox: false, adHoc: true, env, data, spanOf: () => undefined, diagnostics };
+  }
 
   const display = file ? path.relative(cwd, file) || path.basename(file) : 'built-in sandbox config';
   let text = DEFAULT_CONFIG_YAML;
@@ -142,6 +162,16 @@ export async function loadConfig(opts: { cwd: string; envName?: string; env: Rec
 
   const envs = Object.keys(config.environments ?? {});
   let envName = opts.envName ?? env.VERIFY_ENV ?? config.default ?? envs[0] ?? '';
+  if (opts.sandbox && valid) {
+    const sandboxEnv = envs.find((name) => config.environments?.[name]?.sandbox === true);
+    if (sandboxEnv === undefined) {
+      diagnostics.push(
+        diag('error', 'config-env', `--sandbox: ${display} has no environment with "sandbox: true"`, {
+          hint: 'add one (see docs/sandbox.md), or run without --sandbox',
+        }),
+      );
+    } else envName = sandboxEnv;
+  }
   if (valid && config.default !== undefined && !envs.includes(config.default)) {
     diagnostics.push(unknownEnv(config.default, envs, display, 'default:', spanOf(['default'])));
   }

@@ -5,7 +5,7 @@ import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-sch
 import { expandVars } from './expand.js';
 import type { RawConfig } from './load.js';
 import { resolveTokenProvider, tokenUrlProblem } from './token-provider.js';
-import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi } from './types.js';
+import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi, VarValue } from './types.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
 
@@ -72,9 +72,10 @@ class Expander {
     return r.value;
   }
 
-  vars(vars: Record<string, Scalar> | null | undefined, parts: KeyPath): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(vars ?? {})) out[k] = typeof v === 'string' ? this.value(v, [...parts, k]) : String(v);
+  /** Config vars keep their YAML type, so `"{{page_size}}"` alone in a body sends the number 25. */
+  vars(vars: Record<string, Scalar> | null | undefined, parts: KeyPath): Record<string, VarValue> {
+    const out: Record<string, VarValue> = {};
+    for (const [k, v] of Object.entries(vars ?? {})) out[k] = typeof v === 'string' ? this.value(v, [...parts, k]) : v;
     return out;
   }
 }
@@ -230,6 +231,15 @@ export function resolveEnvironment(raw: RawConfig, opts: { env: Env; overrides: 
     return { diagnostics: [diag('error', 'config-env', `no environment named "${raw.envName}"`, { hint: `environments: ${Object.keys(envs).join(', ') || '(none)'}` })] };
   }
   const envData = envs[raw.envName] ?? {};
+  if (raw.adHoc && !opts.overrides.baseUrl) {
+    return {
+      diagnostics: [
+        diag('error', 'config-none', `no verify.config.yaml found (in ${raw.rootDir} or a folder above it) and no base URL given: nothing to send requests to`, {
+          hint: 'pass --base-url https://host/prefix (or set VERIFY_BASE_URL) to run against your API, run `endpoint-verify init` to write a config, or add --sandbox to try the built-in sandbox (docs/getting-started.md)',
+        }),
+      ],
+    };
+  }
   const fatal: Diagnostic[] = [];
   for (const [flag, url] of [['--base-url (VERIFY_BASE_URL)', opts.overrides.baseUrl], ['--fallback-url (VERIFY_FALLBACK_URL)', opts.overrides.fallbackUrl]] as const) {
     const problem = url === undefined ? undefined : urlProblem(url);
@@ -253,6 +263,13 @@ export function resolveEnvironment(raw: RawConfig, opts: { env: Env; overrides: 
     if (unavailable.length) return { diagnostics: unavailable.map((u) => u.reason) };
     return { diagnostics: [diag('error', 'config-no-api', `environment "${raw.envName}" defines no APIs`, { hint: 'add apis.<name>.baseUrl to it (see docs/configuration.md)' })] };
   }
-  const environment: Environment = { name: raw.envName, sandbox: envData.sandbox === true, apis, vars, ...(unavailable.length ? { unavailable } : {}) };
+  const environment: Environment = {
+    name: raw.envName,
+    sandbox: envData.sandbox === true,
+    apis,
+    vars,
+    ...(unavailable.length ? { unavailable } : {}),
+    ...(raw.adHoc ? { adHoc: true } : {}),
+  };
   return { environment, diagnostics: unavailable.map((u) => ({ ...u.reason, severity: 'warning' as const })) };
 }

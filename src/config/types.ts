@@ -1,3 +1,10 @@
+/**
+ * A template variable's value. Config `vars:` keep their YAML type (25 is a
+ * number), `--var name:=<JSON>` gives a typed value, `--var name=value` and
+ * VERIFY_VAR_name a string. A bigint is an integer beyond 2^53, kept exact.
+ */
+export type VarValue = string | number | boolean | bigint | null;
+
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { TokenProvider } from './token-provider.js';
 
@@ -33,7 +40,7 @@ export interface ApiConfig {
   auth: AuthConfig;
   /** Token type (lower-case) -> where it comes from. */
   tokens: Record<string, TokenSource>;
-  vars: Record<string, string>;
+  vars: Record<string, VarValue>;
   /** Spec files under this folder (absolute, resolved against the config file) belong to this API. */
   specsDir?: string;
 }
@@ -44,12 +51,17 @@ export interface Environment {
   sandbox: boolean;
   apis: ApiConfig[];
   /** Variables for every API (API vars win over these; --var wins over both). */
-  vars: Record<string, string>;
+  vars: Record<string, VarValue>;
   /**
    * APIs the config names that this environment cannot use (no baseUrl, or an
    * unset variable in their settings). A spec that maps to one gets `reason`.
    */
   unavailable?: UnavailableApi[];
+  /**
+   * No verify.config.yaml: one API built from --base-url / VERIFY_BASE_URL covers every spec
+   * given, whatever its `api:` key says.
+   */
+  adHoc?: boolean;
 }
 
 export interface UnavailableApi {
@@ -61,7 +73,7 @@ export interface UnavailableApi {
 export interface ConfigOverrides {
   baseUrl?: string;
   fallbackUrl?: string;
-  vars?: Record<string, string>;
+  vars?: Record<string, VarValue>;
 }
 
 export interface LoadedConfig {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { isObj, listOperations, loadOpenApi, operationParameters, type Json, type OpenApiDoc } from './load.js';
+import { requiredFor } from './schema-adapt.js';
 
 /**
  * `endpoint-verify new`: a spec file in the seed's format from one OpenAPI
@@ -139,7 +140,8 @@ function requestBody(doc: OpenApiDoc, op: Json): string[] | undefined {
     const media = Object.keys(content).find((t) => /json/i.test(t)) ?? Object.keys(content)[0];
     schema = media && isObj(content[media]) ? (content[media] as Json).schema : undefined;
   }
-  return isObj(schema) && Array.isArray(schema.required) ? schema.required.map(String) : [];
+  // A readOnly property is never sent in a request, even when the schema lists it as required.
+  return isObj(schema) ? requiredFor(schema, 'request') : [];
 }
 
 /** A YAML scalar as the seed writes it (`[staff]`), quoted only when plain would change its meaning. */

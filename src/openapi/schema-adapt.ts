@@ -9,6 +9,13 @@ import { isObj, type Json } from './load.js';
  * `type: file` is left unchecked. 3.1 schemas are JSON Schema 2020-12 and
  * only lose the OpenAPI annotations.
  *
+ * Direction: OpenAPI 3.0 §4.7.25.1 ("readOnly"/"writeOnly" fixed fields) and
+ * 3.1 (JSON Schema validation vocabulary §9.4) say a `readOnly` property is
+ * sent only in responses and a `writeOnly` one only in requests, so a
+ * property `required` by its schema is not required where it is never sent:
+ * writeOnly names leave `required` when validating a response, readOnly
+ * names when building a request ({@link requiredFor}).
+ *
  * It runs over a whole document, so maps whose keys are names (properties,
  * components.schemas, ...) keep every key, even one called "example".
  */
@@ -16,6 +23,24 @@ import { isObj, type Json } from './load.js';
 const DROP = new Set(['example', 'examples', 'xml', 'externalDocs', 'discriminator', 'readOnly', 'writeOnly', 'nullable', 'deprecated']);
 const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'schemas', 'dependentSchemas', 'paths', 'responses', 'content', 'components']);
 
+export type Direction = 'request' | 'response';
+
+/**
+ * The names a schema requires in one direction: `required` minus the
+ * properties marked `writeOnly: true` (in a response) or `readOnly: true`
+ * (in a request). A property left as a `$ref` counts as required.
+ */
+export function requiredFor(schema: Json, direction: Direction): string[] {
+  if (!Array.isArray(schema.required)) return [];
+  const props = isObj(schema.properties) ? schema.properties : {};
+  const flag = direction === 'response' ? 'writeOnly' : 'readOnly';
+  return schema.required.map(String).filter((name) => {
+    const p = Object.hasOwn(props, name) ? props[name] : undefined;
+    return !(isObj(p) && p[flag] === true);
+  });
+}
+
+/** Adapts a whole document for validating responses (see {@link requiredFor}). */
 export function adaptSchema(schema: unknown, opts: { openapi31: boolean }): unknown {
   // The dereferenced document shares one object per referenced schema: adapt each once,
   // so the result stays as small as the input.
@@ -37,6 +62,10 @@ function adaptObject(schema: Json, openapi31: boolean, memo: WeakMap<object, unk
     if (k.startsWith('x-')) continue;
     // 3.1 schemas may carry `examples` as a real JSON Schema annotation; harmless to drop either way.
     if (DROP.has(k)) continue;
+    if (k === 'required' && Array.isArray(v)) {
+      out[k] = requiredFor(schema, 'response');
+      continue;
+    }
     out[k] = NAME_MAPS.has(k) && isObj(v) ? Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, adapt(sub, openapi31, memo)])) : adapt(v, openapi31, memo);
   }
   if (openapi31) return out;

@@ -65,6 +65,12 @@ export class ProgressLine {
     this.update();
   }
 
+  /** Takes the line off the screen until the next update (before something else writes to the terminal). */
+  hide(): void {
+    if (this.#visible) this.#out.write(CLEAR_LINE);
+    this.#visible = false;
+  }
+
   /** Removes the line for good (before the final report is printed). */
   stop(): void {
     this.#stopped = true;

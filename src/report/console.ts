@@ -1,22 +1,27 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
+import { renderDiagnostic } from '../diagnostics/render.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
-import { describeAssertion, failingStep, formatDuration, oneLine, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
+import { describeAssertion, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 
 const STYLE = {
   green: '\u001b[32m',
   red: '\u001b[31m',
   yellow: '\u001b[33m',
+  magenta: '\u001b[35m',
   gray: '\u001b[90m',
   bold: '\u001b[1m',
   reset: '\u001b[0m',
 } as const;
 type Style = keyof typeof STYLE;
 
-const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'red', invalid: 'red', skipped: 'gray' };
+const VERDICT_STYLE: Record<Verdict, Style> = { verified: 'green', failing: 'red', blocked: 'yellow', error: 'magenta', invalid: 'red', skipped: 'gray' };
 const STEP_SYMBOL: Record<StepResult['outcome'], string> = { passed: '✓', failed: '✗', skipped: '-' };
 const SNIPPET_LINES = 8;
+/** Characters of a body line the console shows for a failure; with -v. */
+const EXCERPT = 200;
+const VERBOSE_EXCERPT = 4000;
 
 /**
  * The console reporter. Escape codes (colour, the live progress line) only on
@@ -25,6 +30,7 @@ const SNIPPET_LINES = 8;
 export class ConsoleReporter implements Reporter {
   readonly #o: ReporterOptions;
   readonly #ansi: boolean;
+  readonly #live: boolean;
   readonly #now: () => number;
   readonly #printed = new Set<string>();
   readonly #sources = new Map<string, LineIndex | undefined>();
@@ -33,22 +39,26 @@ export class ConsoleReporter implements Reporter {
 
   constructor(opts: ReporterOptions) {
     this.#o = opts;
-    this.#ansi = opts.color && opts.stdout.isTTY === true;
+    // Colour wherever it is wanted (FORCE_COLOR / --color in CI logs); the live line only on a terminal.
+    this.#ansi = opts.color;
+    this.#live = opts.color && opts.stdout.isTTY === true;
     this.#now = opts.now ?? Date.now;
   }
 
   onEvent(e: RunEvent): void {
     if (e.type === 'run-start') {
       this.#counts.total = e.total;
-      if (this.#ansi && !this.#o.quiet) {
-        this.#progress = new ProgressLine(this.#o.stdout, this.#now);
-        this.#progress.update(this.#counts);
+      if (this.#live && !this.#o.quiet) {
+        const progress = new ProgressLine(this.#o.stdout, this.#now);
+        this.#progress = progress;
+        if (this.#o.terminal) this.#o.terminal.clear = () => progress.hide();
+        progress.update(this.#counts);
       }
     } else if (e.type === 'spec-end') {
       const v = e.result.verdict;
       this.#counts.done++;
       if (v === 'verified') this.#counts.passed++;
-      if (v === 'failing' || v === 'blocked') this.#counts.failed++;
+      if (needsAttention(v)) this.#counts.failed++;
       this.#progress?.update(this.#counts);
       if (!this.#o.quiet) this.#printSpec(e.result);
     }
@@ -59,7 +69,7 @@ export class ConsoleReporter implements Reporter {
     this.#progress = undefined;
     if (!this.#o.quiet) for (const spec of result.specs) if (!this.#printed.has(key(spec))) this.#printSpec(spec);
 
-    const bad = result.specs.filter((s) => s.verdict === 'failing' || s.verdict === 'blocked' || s.verdict === 'error');
+    const bad = result.specs.filter((s) => needsAttention(s.verdict));
     if (bad.length > 0) {
       this.#line('');
       this.#line(this.#c('bold', bad.length === 1 ? 'Failure:' : `Failures (${bad.length}):`));
@@ -77,7 +87,8 @@ export class ConsoleReporter implements Reporter {
     this.#printed.add(key(spec));
     const via = spec.gateway === 'fallback' ? `  via fallback gateway` : '';
     const token = spec.tokenType && (this.#o.verbose || spec.tokenMatrix) ? `  as ${oneLine(spec.tokenType)}` : '';
-    const why = spec.verdict === 'skipped' && spec.reason ? `  (${oneLine(spec.reason)})` : '';
+    // The one-line reason for outcomes that have no failure section of their own below.
+    const why = (spec.verdict === 'skipped' || spec.verdict === 'error' || spec.verdict === 'invalid') && spec.reason ? `  (${truncate(oneLine(spec.reason), 160)})` : '';
     const head = this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict.padEnd(8)}`);
     this.#println(`${head} ${oneLine(spec.endpoint)}  ${this.#c('gray', oneLine(spec.file))}  ${formatDuration(spec.durationMs)}${via}${token}${why}`);
     if (!this.#o.verbose) return;
@@ -113,12 +124,23 @@ export class ConsoleReporter implements Reporter {
   #printFailure(spec: SpecResult): void {
     const o = this.#o;
     this.#line('');
-    this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint))}`);
-    this.#line(`  ${specReason(spec)}`);
+    this.#line(`${this.#c(VERDICT_STYLE[spec.verdict], `${VERDICT_SYMBOL[spec.verdict]} ${spec.verdict}`)} ${this.#c('bold', oneLine(spec.endpoint || spec.file))}`);
     const step = failingStep(spec);
+    if (spec.diagnostics?.length) {
+      // The diagnostics are the reason; each once, through the one diagnostic renderer (hurl-style).
+      for (const d of spec.diagnostics) {
+        for (const l of renderDiagnostic(d, { source: d.span ? this.#o.sources(d.span.file) : undefined, color: this.#ansi }).split('\n')) this.#line(`  ${l}`);
+      }
+      return;
+    }
+    const reason = specReason(spec);
+    this.#line(`  ${reason}`);
     if (step) {
+      const failed = step.assertions.filter((x) => !x.passed);
+      const pointers = failed.map((a) => (a.span ? pointerLines(a, this.#sourceLine(spec.file, a.span.line)) : []));
       this.#line(`  --> ${oneLine(spec.file)}:${step.span.line}  step ${oneLine(step.id)} (${step.phase})`);
-      const source = this.#sourceLine(spec.file, step.span.line);
+      // The step's own line only when no expectation line says more.
+      const source = pointers.some((p) => p.length > 0) ? undefined : this.#sourceLine(spec.file, step.span.line);
       if (source !== undefined) {
         const gutter = String(step.span.line);
         this.#line(`  ${this.#c('gray', `${gutter} |`)} ${source}`);
@@ -126,19 +148,25 @@ export class ConsoleReporter implements Reporter {
       const status = step.status !== undefined ? ` -> ${step.status}` : ' -> no response';
       const attempts = step.attempts > 1 ? ` (${step.attempts} attempts)` : '';
       this.#line(`  request: ${step.method} ${oneLine(step.url)}${status}${attempts}  ${formatDuration(step.durationMs)}`);
-      for (const a of step.assertions.filter((x) => !x.passed)) this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
-      if (step.error) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
+      for (const [i, a] of failed.entries()) {
+        this.#line(`  ${this.#c('red', '✗')} ${describeAssertion(a)}`);
+        for (const l of pointers[i] ?? []) this.#line(`    ${l.startsWith('-->') ? l : this.#c('gray', l.slice(0, l.indexOf('|') + 1)) + l.slice(l.indexOf('|') + 1)}`);
+      }
+      // The error line only when the reason above does not already say it.
+      if (step.error && !reason.includes(oneLine(step.error.message))) this.#line(`  ${this.#c('red', 'error')} (${step.error.code}): ${oneLine(step.error.message)}`);
+      // The reports keep the whole (capped) bodies; the console shows an excerpt, a longer one with -v.
+      const excerpt = this.#o.verbose ? VERBOSE_EXCERPT : EXCERPT;
+      if (step.requestBody && this.#o.verbose) this.#line(`  request body: ${truncate(oneLine(step.requestBody), excerpt)}`);
       if (step.responseSnippet) {
         const lines = stripEscapes(step.responseSnippet).split(/\r\n|\r|\n/);
         this.#line(`  response${step.responseContentType ? ` (${oneLine(step.responseContentType)})` : ''}:`);
-        for (const l of lines.slice(0, SNIPPET_LINES)) this.#line(`    ${truncate(l, 200)}`);
+        for (const l of lines.slice(0, SNIPPET_LINES)) this.#line(`    ${truncate(l, excerpt)}`);
         if (lines.length > SNIPPET_LINES) this.#line('    …');
       }
     } else {
       this.#line(`  --> ${oneLine(spec.file)}`);
     }
     for (const g of spec.gatewayAttempts ?? []) this.#line(`  ${g.gateway} gateway: ${g.verdict}${g.reason ? ` (${oneLine(g.reason)})` : ''}`);
-    if (o.verbose) for (const s of spec.steps) this.#line(`    ${this.#stepLine(s)}`);
   }
 
   #printFindings(result: RunResult): void {
@@ -189,7 +217,9 @@ export class ConsoleReporter implements Reporter {
       this.#c(s.verified > 0 ? 'green' : 'gray', `${s.verified} verified`),
       this.#c(s.failing > 0 ? 'red' : 'gray', `${s.failing} failing`),
       this.#c(s.blocked > 0 ? 'yellow' : 'gray', `${s.blocked} blocked`),
-      ...(s.error > 0 ? [this.#c('red', `${s.error} error`)] : []),
+      // Outcomes that are rare in a healthy run are named only when they occur.
+      ...(s.error > 0 ? [this.#c('magenta', `${s.error} error`)] : []),
+      ...(s.invalid > 0 ? [this.#c('red', `${s.invalid} invalid`)] : []),
       `${s.skipped} skipped`,
     ];
     let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;

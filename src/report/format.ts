@@ -1,4 +1,4 @@
-import type { SpecResult, StepResult, Verdict } from '../run/result.js';
+import type { AssertionResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 
 /** Helpers every reporter shares, so a duration or a verdict reads the same everywhere. */
 
@@ -18,12 +18,17 @@ export const VERDICT_SYMBOL: Record<Verdict, string> = {
   verified: '✓',
   failing: '✗',
   blocked: '!',
-  error: 'E',
-  invalid: '?',
+  error: '⚠',
+  invalid: '✎',
   skipped: '-',
 };
 
 export const VERDICTS: readonly Verdict[] = ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'];
+
+/** Verdicts a reader has to act on: everything but verified and skipped. */
+export function needsAttention(v: Verdict): boolean {
+  return v === 'failing' || v === 'blocked' || v === 'error' || v === 'invalid';
+}
 
 /** Cuts to `max` characters (code points), marking the cut with an ellipsis. */
 export function truncate(s: string, max: number): string {
@@ -76,18 +81,65 @@ export function failingStep(spec: SpecResult): StepResult | undefined {
   return failed.find((s) => s.phase === 'test') ?? failed[0];
 }
 
-/** "file:line" of the failing step, or the file alone when no step is to blame. */
+/**
+ * "file:line" of what is to blame: the first diagnostic of an invalid spec, the failing
+ * step (of an answer or of an error), or the file alone.
+ */
 export function failureLocation(spec: SpecResult): { file: string; line?: number; text: string } {
+  const span = spec.diagnostics?.find((d) => d.span && d.span.file === spec.file)?.span;
+  if (span) return { file: spec.file, line: span.line, text: `${spec.file}:${span.line}` };
   const step = failingStep(spec);
   if (!step) return { file: spec.file, text: spec.file };
   return { file: spec.file, line: step.span.line, text: `${spec.file}:${step.span.line}` };
 }
 
-/** One sentence for a failing assertion: "status in: expected [200], got 500". */
+/**
+ * One sentence for a failing assertion: "status in: expected [200], got 500". The assertion's
+ * message is added only where it says more than expected/got (a status or time message would
+ * only repeat them: "expected [200], got 422 (status 422, expected 200)").
+ */
 export function describeAssertion(a: { kind: string; target?: string; op: string; expected: unknown; actual: unknown; message?: string }): string {
   const what = [a.kind, a.target, a.op].filter((x) => x !== undefined && x !== '').join(' ');
   const base = `${what}: expected ${formatValue(a.expected)}, got ${formatValue(a.actual)}`;
-  return a.message ? `${base} (${oneLine(a.message)})` : base;
+  const repeats = a.kind === 'status' || a.kind === 'maxMs';
+  return a.message && !repeats ? `${base} (${oneLine(a.message)})` : base;
+}
+
+/**
+ * Hurl-style pointer at the spec line an assertion comes from: the location, the line itself,
+ * and a caret under the expectation with what came back.
+ *
+ *   --> specs/x.md:12:7
+ *      |
+ *   12 |       status: [200]
+ *      |       ^^^^^^^^^^^^^ actual: 422
+ *
+ * Empty when the assertion has no span or the line is not available.
+ */
+export function pointerLines(a: AssertionResult, sourceLine: string | undefined): string[] {
+  if (!a.span || sourceLine === undefined) return [];
+  const { span } = a;
+  const gutter = String(span.line);
+  const pad = ' '.repeat(gutter.length);
+  const line = oneLine(sourceLine);
+  const start = Math.max(1, span.col);
+  const end = span.endLine === span.line && span.endCol !== undefined && span.endCol > start ? span.endCol : line.trimEnd().length + 1;
+  const width = Math.max(1, Math.min(end, line.length + 1) - start);
+  const actual = a.actual === undefined && a.message ? oneLine(a.message) : formatValue(a.actual);
+  return [
+    `--> ${span.file}:${span.line}:${span.col}`,
+    `${pad} |`,
+    `${gutter} | ${line}`,
+    `${pad} | ${' '.repeat(start - 1)}${'^'.repeat(width)} actual: ${actual}`,
+  ];
+}
+
+/** One line per diagnostic of an invalid spec: "file:line:col: error[code]: message (hint: ...)". */
+export function diagnosticLines(spec: SpecResult): string[] {
+  return (spec.diagnostics ?? []).map((d) => {
+    const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : '';
+    return `${where}${d.severity}[${d.code}]: ${oneLine(d.message)}${d.hint ? ` (hint: ${oneLine(d.hint)})` : ''}`;
+  });
 }
 
 /** The reason a spec did not verify, with a fallback built from its failing step. */

@@ -1,15 +1,23 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult } from '../run/result.js';
-import { describeAssertion, failingStep, specReason } from './format.js';
+import { describeAssertion, failingStep, needsAttention, specReason } from './format.js';
 
 /**
  * GitHub Actions workflow commands: an ::error on the failing step's line of
- * every failing or blocked spec, a ::warning per OpenAPI finding and per
+ * every failing, blocked or error spec, one per diagnostic of an invalid spec
+ * (at the diagnostic's own line), a ::warning per OpenAPI finding and per
  * write-back that did not happen. Printed to stdout by the CLI under Actions.
  */
 export function githubAnnotations(result: RunResult): string[] {
   const out: string[] = [];
   for (const spec of result.specs) {
-    if (spec.verdict === 'failing' || spec.verdict === 'blocked') {
+    if (spec.verdict === 'invalid' && spec.diagnostics?.length) {
+      for (const d of spec.diagnostics) {
+        const line = d.span && d.span.file === spec.file ? d.span.line : undefined;
+        const message = `${d.message}${d.hint ? `\nhint: ${d.hint}` : ''}`;
+        out.push(command(d.severity, { file: spec.file, line, title: `invalid: ${d.code}${spec.endpoint ? ` (${spec.endpoint})` : ''}` }, message));
+      }
+    } else if (needsAttention(spec.verdict)) {
       const step = failingStep(spec);
       const lines = [specReason(spec)];
       if (step) {
@@ -32,15 +40,25 @@ export function githubAnnotations(result: RunResult): string[] {
   return out;
 }
 
+/** One annotation for a diagnostic (lint, parse, config): at its file and line when it has them. */
+export function diagnosticAnnotation(d: Diagnostic): string {
+  const message = `${d.message}${d.hint ? `\nhint: ${d.hint}` : ''}`;
+  const title = `${d.severity}[${d.code}]`;
+  if (!d.span) return `::${d.severity} title=${escapeProperty(title)}::${escapeData(message)}`;
+  return command(d.severity, { file: d.span.file, line: d.span.line, col: d.span.col, title }, message);
+}
+
 interface Properties {
   file: string;
   line: number | undefined;
+  col?: number;
   title: string;
 }
 
 function command(kind: 'error' | 'warning', props: Properties, message: string): string {
   const parts = [`file=${escapeProperty(props.file)}`];
   if (props.line !== undefined) parts.push(`line=${props.line}`);
+  if (props.col !== undefined) parts.push(`col=${props.col}`);
   parts.push(`title=${escapeProperty(props.title)}`);
   return `::${kind} ${parts.join(',')}::${escapeData(message)}`;
 }

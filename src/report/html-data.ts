@@ -1,6 +1,6 @@
 import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../run/result.js';
 import { formatAge } from '../select/duration.js';
-import { formatDuration, formatValue, oneLine, specReason, stripEscapes } from './format.js';
+import { diagnosticLines, formatDuration, formatValue, oneLine, pointerLines, specReason, stripEscapes } from './format.js';
 
 /**
  * The data the page's script renders the spec table from. Everything is a
@@ -28,6 +28,8 @@ export interface ClientSpec {
   ageMs: number;
   age: string;
   reason: string;
+  /** For invalid specs: "file:line:col: error[code]: message (hint: ...)", one per diagnostic. */
+  diagnostics: string[];
   writeBack: string;
   gatewayAttempts: string[][];
   tokenMatrix: string[][];
@@ -50,8 +52,11 @@ export interface ClientStep {
   error: string;
   skipReason: string;
   snippet: string;
+  requestBody: string;
   /** [kind, target, op, expected, actual, "pass" | "fail", message] */
   assertions: string[][];
+  /** For each failed assertion with a place in the spec: the hurl-style pointer at its line. */
+  pointers: string[];
   extracted: string[][];
   headers: string[][];
   /** [aspect, documented, actual, pointer, evidence, severity] */
@@ -82,7 +87,15 @@ function finding(f: Finding): string[] {
   return [f.aspect, t(f.documented), t(f.actual), t(f.pointer), t(f.evidence), f.severity];
 }
 
-function step(s: StepResult, findings: Finding[]): ClientStep {
+type Sources = ((file: string) => string | undefined) | undefined;
+
+function sourceLine(sources: Sources, file: string, line: number): string | undefined {
+  const text = sources?.(file);
+  if (text === undefined) return undefined;
+  return text.split(/\r\n|\r|\n/)[line - 1];
+}
+
+function step(s: StepResult, findings: Finding[], sources: Sources): ClientStep {
   const meta = [
     s.gateway === 'fallback' ? 'fallback gateway' : '',
     s.tokenType ? `token ${s.tokenType}` : '',
@@ -104,14 +117,19 @@ function step(s: StepResult, findings: Finding[]): ClientStep {
     error: s.error ? `${s.error.code}: ${t(s.error.message)}` : '',
     skipReason: t(s.skipReason),
     snippet: t(s.responseSnippet),
+    requestBody: t(s.requestBody),
     assertions: s.assertions.map(assertion),
+    pointers: s.assertions
+      .filter((a) => !a.passed && a.span)
+      .map((a) => pointerLines(a, sourceLine(sources, a.span!.file, a.span!.line)).join('\n'))
+      .filter((p) => p !== ''),
     extracted: Object.entries(s.extracted).map(([k, v]) => [t(k), t(v)]),
     headers: Object.entries(s.requestHeaders ?? {}).map(([k, v]) => [t(k), t(v)]),
     findings: findings.filter((f) => f.stepId === s.id).map(finding),
   };
 }
 
-function spec(s: SpecResult, run: RunResult, now: number): ClientSpec {
+function spec(s: SpecResult, run: RunResult, now: number, sources: Sources): ClientSpec {
   const verifiedAt = lastVerifiedAt(s, run);
   const at = verifiedAt === undefined ? NaN : Date.parse(verifiedAt);
   const ageMs = Number.isNaN(at) ? -1 : Math.max(0, now - at);
@@ -132,14 +150,15 @@ function spec(s: SpecResult, run: RunResult, now: number): ClientSpec {
     ageMs,
     age: ageText(ageMs),
     reason: s.verdict === 'verified' ? t(s.reason) : specReason(s),
+    diagnostics: diagnosticLines(s),
     writeBack: wb ? [wb.outcome, wb.message ? oneLine(wb.message) : ''].filter(Boolean).join(': ') : '',
     gatewayAttempts: (s.gatewayAttempts ?? []).map((a) => [a.gateway, a.verdict, t(a.reason)]),
     tokenMatrix: (s.tokenMatrix ?? []).map((r) => [t(r.tokenType), r.verdict, t(r.reason)]),
-    steps: s.steps.map((x) => step(x, s.findings)),
+    steps: s.steps.map((x) => step(x, s.findings, sources)),
     findings: s.findings.filter((f) => !stepIds.has(f.stepId)).map((f) => [t(f.stepId), ...finding(f)]),
   };
 }
 
-export function clientData(run: RunResult, now: number): ClientData {
-  return { specs: run.specs.map((s) => spec(s, run, now)) };
+export function clientData(run: RunResult, now: number, sources?: (file: string) => string | undefined): ClientData {
+  return { specs: run.specs.map((s) => spec(s, run, now, sources)) };
 }

@@ -11,7 +11,7 @@ export const SCRIPT = String.raw`
   var tbody = document.getElementById('spec-rows');
   if (!source || !tbody) return;
   var specs = JSON.parse(source.textContent || '{"specs":[]}').specs || [];
-  var ORDER = { failing: 0, blocked: 1, skipped: 2, verified: 3 };
+  var ORDER = { invalid: 0, error: 1, failing: 2, blocked: 3, skipped: 4, verified: 5 };
   var COLUMNS = 7;
   var state = { key: 'verdict', dir: 1, text: '', hidden: {}, open: {} };
   var rows = [];
@@ -127,8 +127,10 @@ export const SCRIPT = String.raw`
         if (st.assertions[r][6]) tds[5].title = st.assertions[r][6];
       }
     }
+    if (st.pointers.length) add(box, el('pre', 'snippet pointer', st.pointers.join('\n\n')));
     if (st.extracted.length) { add(box, el('div', 'sub', 'Extracted variables')); add(box, table(['Name', 'Value'], st.extracted)); }
     if (st.headers.length) { add(box, el('div', 'sub', 'Request headers')); add(box, table(['Header', 'Value'], st.headers)); }
+    if (st.requestBody) { add(box, el('div', 'sub', 'Request body')); add(box, el('pre', 'snippet', st.requestBody)); }
     if (st.snippet) { add(box, el('div', 'sub', 'Response')); add(box, el('pre', 'snippet', st.snippet)); }
     if (st.findings.length) {
       add(box, el('div', 'sub', 'OpenAPI findings'));
@@ -143,6 +145,7 @@ export const SCRIPT = String.raw`
     var td = add(tr, el('td'));
     td.colSpan = COLUMNS;
     if (s.verdict !== 'verified' && s.reason) add(td, el('p', 'reason', s.reason));
+    if (s.diagnostics.length) { add(td, el('div', 'sub', 'Diagnostics')); add(td, el('pre', 'snippet', s.diagnostics.join('\n'))); }
     var facts = [s.file];
     if (s.domain) facts.push('domain ' + s.domain);
     facts.push('API ' + s.api);

@@ -1,7 +1,7 @@
 /** The report's stylesheet, inlined (and allowed by hash in the page's CSP). No style attributes anywhere. */
 export const STYLE = `
 :root{--fg:#1d232b;--muted:#5d6875;--bg:#f6f7f9;--card:#fff;--line:#dde1e6;
---verified:#1f8f4e;--failing:#c8322e;--blocked:#c77700;--skipped:#7a828c;
+--verified:#1f8f4e;--failing:#c8322e;--blocked:#c77700;--error:#8a4fbf;--invalid:#b0306e;--skipped:#7a828c;
 --pre:#4a6fd1;--test:#7b4cc4;--clean:#1d8a8a;--fallback:#fff1c2;
 --day:#1f8f4e;--week:#6cbf6a;--month:#e3c13b;--older:#e0782f;--never:#a7adb5}
 *{box-sizing:border-box}
@@ -23,6 +23,8 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .v-verified.vcard,.badge.v-verified{background:var(--verified)}
 .v-failing.vcard,.badge.v-failing{background:var(--failing)}
 .v-blocked.vcard,.badge.v-blocked{background:var(--blocked)}
+.v-error.vcard,.badge.v-error{background:var(--error)}
+.v-invalid.vcard,.badge.v-invalid{background:var(--invalid)}
 .v-skipped.vcard,.badge.v-skipped{background:var(--skipped)}
 .badge{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;white-space:nowrap}
 .fallback{background:var(--fallback);border-radius:4px;padding:0 4px}
@@ -37,6 +39,8 @@ td.zero{color:#c2c7cd}
 td.total{font-weight:700}
 td.n.v-failing:not(.zero){color:var(--failing);font-weight:700}
 td.n.v-blocked:not(.zero){color:var(--blocked);font-weight:700}
+td.n.v-error:not(.zero){color:var(--error);font-weight:700}
+td.n.v-invalid:not(.zero){color:var(--invalid);font-weight:700}
 .legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;padding:0;margin:6px 0}
 .swatch{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
 .b-day{fill:var(--day);background:var(--day)}.b-week{fill:var(--week);background:var(--week)}

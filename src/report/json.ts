@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type {
   AssertionResult,
   Finding,
@@ -71,6 +72,19 @@ function specJson(s: SpecResult): ReportSpec {
     findings: s.findings.map(findingJson),
     writeBack: s.writeBack ? writeBackJson(s.writeBack) : null,
     steps: s.steps.map(stepJson),
+    ...(s.diagnostics?.length
+      ? {
+          diagnostics: s.diagnostics.map((d) => ({
+            code: d.code,
+            severity: d.severity,
+            message: d.message,
+            hint: d.hint ?? null,
+            file: d.span?.file ?? null,
+            line: d.span?.line ?? null,
+            col: d.span?.col ?? null,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -93,6 +107,7 @@ function stepJson(s: StepResult): ReportStep {
     extracted: { ...s.extracted },
     requestHeaders: s.requestHeaders ? { ...s.requestHeaders } : null,
     responseSnippet: s.responseSnippet ?? null,
+    requestBody: s.requestBody ?? null,
     responseContentType: s.responseContentType ?? null,
     error: s.error ? { code: s.error.code, message: s.error.message } : null,
     skipReason: s.skipReason ?? null,
@@ -100,7 +115,15 @@ function stepJson(s: StepResult): ReportStep {
 }
 
 function assertionJson(a: AssertionResult): ReportAssertion {
-  const out: ReportAssertion = { kind: a.kind, target: a.target ?? null, op: a.op, passed: a.passed, message: a.message ?? null };
+  const out: ReportAssertion = {
+    kind: a.kind,
+    target: a.target ?? null,
+    op: a.op,
+    passed: a.passed,
+    message: a.message ?? null,
+    line: a.span ? Math.max(1, a.span.line) : null,
+    col: a.span ? Math.max(1, a.span.col) : null,
+  };
   // undefined means "no value" and must stay distinguishable from null.
   if (a.expected !== undefined) out.expected = jsonSafe(a.expected);
   if (a.actual !== undefined) out.actual = jsonSafe(a.actual);
@@ -140,7 +163,8 @@ export function fromReportJson(doc: ReportJson): RunResult {
     finishedAt: doc.finishedAt,
     environment: doc.environment,
     interrupted: doc.interrupted,
-    summary: { ...doc.summary },
+    // error and invalid are absent from reports written before those outcomes existed.
+    summary: { error: 0, invalid: 0, ...doc.summary },
     specs: doc.specs.map(specFromJson),
   };
   if (doc.reuseWrites.length > 0) {
@@ -163,6 +187,14 @@ function specFromJson(s: ReportSpec): SpecResult {
   if (s.domain !== null) out.domain = s.domain;
   if (s.tags.length > 0) out.tags = [...s.tags];
   if (s.reason !== null) out.reason = s.reason;
+  if (s.diagnostics?.length) {
+    out.diagnostics = s.diagnostics.map((d) => {
+      const x: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
+      if (d.hint !== null) x.hint = d.hint;
+      if (d.file !== null && d.line !== null) x.span = { file: d.file, line: d.line, col: d.col ?? 1 };
+      return x;
+    });
+  }
   if (s.tokenType !== null) out.tokenType = s.tokenType;
   if (s.previousVerifiedAt !== null) out.previousVerifiedAt = s.previousVerifiedAt;
   if (s.previousStatus !== null) out.previousStatus = s.previousStatus;
@@ -191,6 +223,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
       const r: AssertionResult = { kind: a.kind as AssertionResult['kind'], op: a.op, expected: a.expected, actual: a.actual, passed: a.passed };
       if (a.target !== null) r.target = a.target;
       if (a.message !== null) r.message = a.message;
+      if (a.line !== undefined && a.line !== null) r.span = { file, line: a.line, col: a.col ?? 1 };
       return r;
     }),
     extracted: { ...s.extracted },
@@ -200,6 +233,7 @@ function stepFromJson(s: ReportStep, file: string): StepResult {
   if (s.status !== null) out.status = s.status;
   if (s.requestHeaders !== null) out.requestHeaders = { ...s.requestHeaders };
   if (s.responseSnippet !== null) out.responseSnippet = s.responseSnippet;
+  if (s.requestBody !== undefined && s.requestBody !== null) out.requestBody = s.requestBody;
   if (s.responseContentType !== null) out.responseContentType = s.responseContentType;
   if (s.error !== null) out.error = { code: s.error.code as StepErrorCode, message: s.error.message };
   if (s.skipReason !== null) out.skipReason = s.skipReason;

@@ -1,11 +1,16 @@
 import type { RunResult, SpecResult } from '../run/result.js';
-import { describeAssertion, failingStep, failureLocation, specReason } from './format.js';
+import { describeAssertion, diagnosticLines, failingStep, failureLocation, specReason } from './format.js';
 
 /**
- * JUnit XML, the format CI systems understand: one testsuite per API, one
- * testcase per spec (name = endpoint, classname = file). Failing specs get a
- * <failure>, blocked specs an <error> (their test never ran: a prerequisite
- * did not hold), skipped specs a <skipped>.
+ * JUnit XML, the format CI systems understand, valid against the common JUnit schema (Jenkins
+ * xunit plugin's junit-10.xsd, vendored in test/fixtures/junit): one testsuite per API, one
+ * testcase per selected spec file (name = endpoint, classname = file), broken files included.
+ * `failing` specs get a <failure>; `blocked`, `error` and `invalid` specs an <error> whose `type`
+ * is the verdict (their test was not judged); `skipped` specs a <skipped>.
+ *
+ * junit-10 allows no `file` or `line` attribute on <testcase>, so the place to look is in the
+ * message and on the first line of the body as `file:line` (where publishers such as
+ * action-junit-report find it, with the file from `classname`).
  */
 export function junitReport(result: RunResult): string {
   const byApi = new Map<string, SpecResult[]>();
@@ -15,15 +20,14 @@ export function junitReport(result: RunResult): string {
     byApi.set(s.api, list);
   }
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const s = result.summary;
-  out.push(
-    `<testsuites name="endpoint-verify" tests="${s.total}" failures="${s.failing}" errors="${s.blocked}" skipped="${s.skipped}" time="${seconds(s.durationMs)}">`,
-  );
+  const all = counts(result.specs);
+  // No `skipped` on <testsuites>: junit-10 does not allow it there (each <testsuite> has its own).
+  out.push(`<testsuites name="endpoint-verify" tests="${all.tests}" failures="${all.failures}" errors="${all.errors}" time="${seconds(result.summary.durationMs)}">`);
   for (const [api, specs] of byApi) {
-    const count = (v: SpecResult['verdict']): number => specs.filter((x) => x.verdict === v).length;
+    const c = counts(specs);
     const time = specs.reduce((n, x) => n + x.durationMs, 0);
     out.push(
-      `  <testsuite name="${attr(api)}" tests="${specs.length}" failures="${count('failing')}" errors="${count('blocked')}" skipped="${count('skipped')}" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
+      `  <testsuite name="${attr(api || '(no API)')}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(time)}" timestamp="${attr(result.startedAt)}">`,
     );
     out.push(`    <properties><property name="environment" value="${attr(result.environment)}"/></properties>`);
     for (const spec of specs) out.push(...testcase(spec));
@@ -33,40 +37,44 @@ export function junitReport(result: RunResult): string {
   return `${out.join('\n')}\n`;
 }
 
+function counts(specs: readonly SpecResult[]): { tests: number; failures: number; errors: number; skipped: number } {
+  const c = { tests: specs.length, failures: 0, errors: 0, skipped: 0 };
+  for (const s of specs) {
+    if (s.verdict === 'failing') c.failures++;
+    else if (s.verdict === 'skipped') c.skipped++;
+    else if (s.verdict !== 'verified') c.errors++;
+  }
+  return c;
+}
+
 function testcase(spec: SpecResult): string[] {
-  const open = `    <testcase name="${attr(spec.endpoint)}" classname="${attr(spec.file)}" time="${seconds(spec.durationMs)}"`;
+  // A file too broken to have an endpoint is still a testcase: it is named by its file.
+  const open = `    <testcase name="${attr(spec.endpoint || spec.file)}" classname="${attr(spec.file)}" time="${seconds(spec.durationMs)}"`;
   const findings = spec.findings.map((f) => `OpenAPI ${f.aspect} (${f.stepId}): documented ${f.documented}; actual ${f.actual}${f.evidence ? `; evidence ${f.evidence}` : ''}`);
   const systemOut = findings.length > 0 ? [`      <system-out>${text(findings.join('\n'))}</system-out>`] : [];
-  switch (spec.verdict) {
-    case 'verified':
-      return systemOut.length > 0 ? [`${open}>`, ...systemOut, '    </testcase>'] : [`${open}/>`];
-    case 'skipped':
-      return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
-    case 'failing':
-    case 'blocked':
-    case 'error':
-    case 'invalid': {
-      const tag = spec.verdict === 'failing' ? 'failure' : 'error';
-      const loc = failureLocation(spec);
-      const prefix = spec.verdict === 'blocked' ? 'blocked: ' : '';
-      const message = `${prefix}${specReason(spec)} (${loc.text})`;
-      return [
-        `${open}>`,
-        `      <${tag} message="${attr(message)}" type="${spec.verdict}">${text(details(spec, loc.text))}</${tag}>`,
-        ...systemOut,
-        '    </testcase>',
-      ];
-    }
-  }
+  if (spec.verdict === 'verified') return systemOut.length > 0 ? [`${open}>`, ...systemOut, '    </testcase>'] : [`${open}/>`];
+  if (spec.verdict === 'skipped') return [`${open}>`, `      <skipped message="${attr(spec.reason ?? 'skipped')}"/>`, ...systemOut, '    </testcase>'];
+  const tag = spec.verdict === 'failing' ? 'failure' : 'error';
+  const loc = failureLocation(spec);
+  // <failure> says "failing" itself; an <error> names which kind of not-judged it is.
+  const message = `${spec.verdict === 'failing' ? '' : `${spec.verdict}: `}${specReason(spec)} (${loc.text})`;
+  return [
+    `${open}>`,
+    `      <${tag} message="${attr(message)}" type="${spec.verdict}">${text(details(spec, loc.text))}</${tag}>`,
+    ...systemOut,
+    '    </testcase>',
+  ];
 }
 
 function details(spec: SpecResult, location: string): string {
-  const lines = [`${spec.verdict}: ${specReason(spec)}`, `at ${location}`];
+  const lines = [`${location}: ${spec.verdict}: ${specReason(spec)}`];
+  lines.push(...diagnosticLines(spec));
   const step = failingStep(spec);
   if (step) {
     lines.push(`step ${step.id} (${step.phase}): ${step.method} ${step.url}${step.status !== undefined ? ` -> ${step.status}` : ''}`);
     for (const a of step.assertions.filter((x) => !x.passed)) lines.push(`  ${describeAssertion(a)}`);
     if (step.error) lines.push(`  error (${step.error.code}): ${step.error.message}`);
+    if (step.requestBody) lines.push(`  request body: ${step.requestBody}`);
     if (step.responseSnippet) lines.push(`  response: ${step.responseSnippet}`);
   }
   return lines.join('\n');

@@ -1,7 +1,8 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult, SpecResult } from '../run/result.js';
-import { describeAssertion, failingStep, failureLocation, formatDuration, specReason, stripEscapes } from './format.js';
+import { describeAssertion, diagnosticLines, failingStep, failureLocation, formatDuration, needsAttention, specReason, stripEscapes, VERDICTS } from './format.js';
 
-const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '⚠️', invalid: '🚫', skipped: '⏭️' };
+const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '⚠️', invalid: '📝', skipped: '⏭️' };
 
 /**
  * A Markdown summary (GitHub job summary, pull-request comment): totals,
@@ -15,13 +16,13 @@ export function markdownReport(result: RunResult): string {
   if (result.interrupted) facts.push('**interrupted**: not every spec ran');
   out.push(facts.join(' · '), '');
   out.push('| Verdict | Count |', '|---|---:|');
-  for (const v of ['verified', 'failing', 'blocked', 'skipped'] as const) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
+  for (const v of VERDICTS) out.push(`| ${ICON[v]} ${v} | ${s[v]} |`);
   const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback');
   if (fallback.length > 0) out.push('', `${fallback.length} verified via the fallback gateway: ${fallback.map((x) => `\`${code(x.endpoint)}\``).join(', ')}`);
 
-  const bad = result.specs.filter((x) => x.verdict === 'failing' || x.verdict === 'blocked');
+  const bad = result.specs.filter((x) => needsAttention(x.verdict));
   if (bad.length > 0) {
-    out.push('', '### Failing and blocked', '', '| Verdict | Endpoint | Where | Reason |', '|---|---|---|---|');
+    out.push('', '### Not verified', '', '| Verdict | Endpoint | Where | Reason |', '|---|---|---|---|');
     for (const spec of bad) {
       out.push(`| ${ICON[spec.verdict]} ${spec.verdict} | ${cell(spec.endpoint)} | ${cell(failureLocation(spec).text)} | ${cell(specReason(spec))} |`);
     }
@@ -53,15 +54,36 @@ export function markdownReport(result: RunResult): string {
 
 function details(spec: SpecResult): string[] {
   const step = failingStep(spec);
-  if (!step) return [];
+  const diagnostics = diagnosticLines(spec);
+  if (!step && diagnostics.length === 0) return [];
+  if (!step) return ['', `<details><summary>${html(spec.endpoint || spec.file)}: ${spec.verdict}</summary>`, '', ...fenced(diagnostics), '', '</details>'];
   const body = [`${step.method} ${stripEscapes(step.url)}${step.status !== undefined ? ` -> ${step.status}` : ''}`];
   for (const a of step.assertions.filter((x) => !x.passed)) body.push(describeAssertion(a));
   if (step.error) body.push(`error (${step.error.code}): ${stripEscapes(step.error.message)}`);
+  if (step.requestBody) body.push(`request body: ${stripEscapes(step.requestBody)}`);
   if (step.responseSnippet) body.push(`response: ${stripEscapes(step.responseSnippet)}`);
+  return ['', `<details><summary>${html(spec.endpoint)}: step ${html(step.id)} (${step.phase})</summary>`, '', ...fenced(body), '', '</details>'];
+}
+
+function fenced(body: string[]): string[] {
   // The fence is longer than any backtick run inside, so a snippet cannot end the block early.
   const longest = Math.max(0, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return ['', `<details><summary>${html(spec.endpoint)}: step ${html(step.id)} (${step.phase})</summary>`, '', `${fence}text`, ...body, fence, '', '</details>'];
+  return [`${fence}text`, ...body, fence];
+}
+
+/** `lint`'s job summary: counts, then one row per diagnostic. */
+export function lintMarkdown(diagnostics: readonly Diagnostic[], files: number): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const out = ['## endpoint-verify lint', '', `${files} file${files === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${diagnostics.length - errors} warning${diagnostics.length - errors === 1 ? '' : 's'}`];
+  if (diagnostics.length > 0) {
+    out.push('', '| Severity | Where | Code | Message |', '|---|---|---|---|');
+    for (const d of diagnostics) {
+      const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.col}` : '';
+      out.push(`| ${d.severity} | ${cell(where)} | ${cell(d.code)} | ${cell(`${d.message}${d.hint ? ` (${d.hint})` : ''}`)} |`);
+    }
+  }
+  return `${out.join('\n')}\n`;
 }
 
 function isProblem(outcome: string): boolean {

@@ -17,6 +17,9 @@ export interface ReportAssertion {
   actual?: unknown;
   passed: boolean;
   message: string | null;
+  /** Where the expectation is written (1-based), null when no line asks for the check (absent in older reports). */
+  line?: number | null;
+  col?: number | null;
 }
 
 export interface ReportStep {
@@ -37,6 +40,8 @@ export interface ReportStep {
   extracted: Record<string, string>;
   requestHeaders: Record<string, string> | null;
   responseSnippet: string | null;
+  /** Absent in reports written before it existed. */
+  requestBody?: string | null;
   responseContentType: string | null;
   error: { code: string; message: string } | null;
   skipReason: string | null;
@@ -60,6 +65,17 @@ export interface ReportWriteBack {
 
 export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 
+export interface ReportDiagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  hint: string | null;
+  /** Null when the problem has no place in a file (a config problem). */
+  file: string | null;
+  line: number | null;
+  col: number | null;
+}
+
 export interface ReportSpec {
   file: string;
   endpoint: string;
@@ -68,6 +84,8 @@ export interface ReportSpec {
   api: string;
   verdict: ReportVerdict;
   reason: string | null;
+  /** Why an `invalid` spec could not run (absent otherwise). */
+  diagnostics?: ReportDiagnostic[];
   gateway: 'primary' | 'fallback';
   tokenType: string | null;
   durationMs: number;
@@ -87,7 +105,7 @@ export interface ReportJson {
   finishedAt: string;
   environment: string;
   interrupted: boolean;
-  summary: { total: number; verified: number; failing: number; blocked: number; error: number; invalid: number; skipped: number; durationMs: number };
+  summary: { total: number; verified: number; failing: number; blocked: number; error?: number; invalid?: number; skipped: number; durationMs: number };
   specs: ReportSpec[];
   reuseWrites: { file: string; delta: number; writeBack: ReportWriteBack }[];
 }
@@ -96,7 +114,10 @@ const str = { type: 'string' } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const ms = { type: 'number', minimum: 0 } as const;
-const verdict = { enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'] } as const;
+const verdict = {
+  enum: ['verified', 'failing', 'blocked', 'error', 'invalid', 'skipped'],
+  description: 'see docs/results.md, Outcomes; only verified, failing and blocked are written into the spec file',
+} as const;
 const gateway = { enum: ['primary', 'fallback'], description: 'primary = baseUrl, fallback = fallbackUrl' } as const;
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -133,7 +154,7 @@ export const reportJsonSchema = {
     finishedAt: { type: 'string', format: 'date-time' },
     environment: { ...str, description: 'name of the environment the run used' },
     interrupted: { type: 'boolean', description: 'true when Ctrl-C or a signal stopped the run early' },
-    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }),
+    summary: obj({ total: count, verified: count, failing: count, blocked: count, error: count, invalid: count, skipped: count, durationMs: ms }, ['error', 'invalid']),
     specs: { type: 'array', items: { $ref: '#/$defs/spec' } },
     reuseWrites: {
       type: 'array',
@@ -150,7 +171,7 @@ export const reportJsonSchema = {
       tags: { type: 'array', items: str },
       api: str,
       verdict,
-      reason: { ...nullableStr, description: 'one line saying why, for failing, blocked and skipped specs' },
+      reason: { ...nullableStr, description: 'one line saying why, for every verdict but verified' },
       gateway,
       tokenType: nullableStr,
       durationMs: ms,
@@ -169,7 +190,20 @@ export const reportJsonSchema = {
       findings: { type: 'array', items: { $ref: '#/$defs/finding' } },
       writeBack: { anyOf: [{ $ref: '#/$defs/writeBack' }, { type: 'null' }] },
       steps: { type: 'array', items: { $ref: '#/$defs/step' } },
-    }),
+      diagnostics: {
+        type: 'array',
+        description: 'why an invalid spec could not run: parse, lint or config problems (docs/diagnostics.md)',
+        items: obj({
+          code: str,
+          severity: { enum: ['error', 'warning'] },
+          message: str,
+          hint: nullableStr,
+          file: nullableStr,
+          line: { type: ['integer', 'null'] },
+          col: { type: ['integer', 'null'] },
+        }),
+      },
+    }, ['diagnostics']),
     finding: obj({
       stepId: str,
       aspect: { ...str, description: 'status, schema, parameter, content-type or operation' },
@@ -196,13 +230,14 @@ export const reportJsonSchema = {
       assertions: { type: 'array', items: { $ref: '#/$defs/assertion' } },
       extracted: { ...stringMap, description: 'variables the step extracted, secret-looking values redacted' },
       requestHeaders: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-      responseSnippet: { ...nullableStr, description: 'short redacted excerpt of the response body' },
+      responseSnippet: { ...nullableStr, description: 'the redacted response body, whitespace collapsed: up to 64 KiB (--keep-body) for a failed step, 300 characters for a passed one' },
+      requestBody: { ...nullableStr, description: 'the redacted request body as sent, with the same caps; null when none was sent' },
       responseContentType: nullableStr,
       error: {
         anyOf: [obj({ code: { ...str, description: 'template, token, network, timeout, too-large, rate-limited, redirect, refused, use, interrupted' }, message: str }), { type: 'null' }],
       },
       skipReason: nullableStr,
-    }),
+    }, ['requestBody']),
     assertion: obj(
       {
         kind: { ...str, description: 'status, body, header, maxMs, schema, extract or conformance' },
@@ -212,8 +247,10 @@ export const reportJsonSchema = {
         actual: { description: 'any JSON value; absent when there was none (e.g. nothing matched)' },
         passed: { type: 'boolean' },
         message: nullableStr,
+        line: { type: ['integer', 'null'], minimum: 1, description: 'line of the expectation in the spec file; null when no line asks for the check' },
+        col: { type: ['integer', 'null'], minimum: 1 },
       },
-      ['expected', 'actual'],
+      ['expected', 'actual', 'line', 'col'],
     ),
   },
 };

@@ -14,6 +14,11 @@ export interface ReporterOptions {
   color: boolean;
   quiet: boolean;
   verbose: boolean;
+  /**
+   * Shared with whoever else writes to the terminal during the run (diagnostics on stderr): the
+   * console reporter sets `clear` to take its progress line off the screen first.
+   */
+  terminal?: { clear?: () => void };
   /** The text of a spec file, to show the failing step's source line. */
   sources(file: string): string | undefined;
   now?: () => number;

@@ -1,5 +1,6 @@
 import type { ParsedStep } from '../spec/model.js';
 import type { LoadedSpec } from '../spec/parse.js';
+import { toDoubles } from './json-value.js';
 import type { ChainContext, HttpRequest } from './chain-types.js';
 import { gatewayBase } from './chain-request.js';
 import type { ResponseView } from './extract.js';
@@ -39,7 +40,7 @@ export async function checkConformance(o: {
       query: Object.fromEntries(url.searchParams),
       status: o.view.response.status,
       ...(type ? { contentType: type } : {}),
-      ...(json.ok ? { body: json.value } : {}),
+      ...(json.ok ? { body: toDoubles(json.value) } : {}),
       bodyText: o.view.snippet(2000),
     });
   } catch (err) {

@@ -4,7 +4,7 @@ import type { ChainContext, HttpRequest } from './chain-types.js';
 import type { Token } from './chain-token.js';
 import { isSecretName, MASK } from './redact.js';
 import type { StepError } from './result.js';
-import { renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from './template.js';
+import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from './template.js';
 
 /**
  * Turns a parsed step into the request to send: gateway + templated path +
@@ -80,9 +80,9 @@ export function buildRequest(parsed: ParsedStep, ctx: ChainContext, lookup: Look
     url = `${base}${path}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
 
     if (s.body !== undefined) {
-      const rendered = renderValue(s.body, lookup, 'body');
-      // A string body is sent as written (JSON text in a YAML block scalar); anything else is serialized.
-      body = typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
+      // The step's own Content-Type (set below) decides whether a text body is JSON text.
+      const own = Object.entries(s.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+      body = renderBody(s.body, own === undefined ? 'application/json' : String(own), lookup);
       headers['Content-Type'] = 'application/json';
     }
     if (token) setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ParsedStep } from '../spec/model.js';
 import type { LoadedSpec } from '../spec/parse.js';
+import { displayText } from './json-value.js';
 import { checkConformance } from './chain-conformance.js';
 import { buildRequest } from './chain-request.js';
 import { stepToken, type TokenChoice } from './chain-token.js';
@@ -10,7 +11,8 @@ import type { ChainContext } from './chain-types.js';
 import { checkExpect } from './expect.js';
 import { registerSecretExtractions, ResponseView, runExtractions } from './extract.js';
 import { isSecretName, MASK } from './redact.js';
-import type { Finding, StepError, StepOutcome, StepResult } from './result.js';
+import type { AssertionResult, Finding, StepError, StepOutcome, StepResult } from './result.js';
+import type { Span } from '../source/span.js';
 import type { Lookup } from './template.js';
 
 /** What one step needs from its chain. */
@@ -43,9 +45,7 @@ export function baseResult(parsed: ParsedStep, ctx: ChainContext, outcome: StepO
   };
 }
 
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-}
+const show = displayText;
 
 /** Runs one step. Never throws for anything a spec or a server does. */
 export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResult> {
@@ -54,7 +54,7 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   const r = baseResult(parsed, ctx, 'passed');
   const fail = (error: StepError): StepResult => {
     r.outcome = 'failed';
-    r.error = { code: error.code, message: ctx.redact(error.message) };
+    r.error = { ...error, message: ctx.redact(error.message) };
     return r;
   };
 
@@ -75,6 +75,7 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   r.durationMs = sent.durationMs;
   if (!sent.ok) {
     if (sent.status !== undefined) r.status = sent.status;
+    if (request.body !== undefined && request.body !== '') r.requestBody = capped(ctx.redact(request.body), keepBody(ctx));
     return fail(sent.error);
   }
   const view = new ResponseView(sent.response, ctx.redact);
@@ -94,13 +95,55 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   const conf = await checkConformance({ spec: e.spec, parsed, ctx, request, view });
   e.findings.push(...conf.findings);
   assertions.push(...conf.assertions);
+  for (const a of assertions) {
+    const span = expectationSpan(parsed, a);
+    if (span) a.span = span;
+  }
   r.assertions = assertions;
   if (assertions.some((a) => !a.passed)) r.outcome = 'failed';
   if (r.outcome === 'failed' || ctx.passedSnippets !== false) {
-    const snippet = view.snippet();
+    // A failure keeps enough to debug (a server's validation message is often far down the body);
+    // a passed step keeps an excerpt, so thousands of them do not fill memory.
+    const max = r.outcome === 'failed' ? keepBody(ctx) : PASSED_EXCERPT;
+    const snippet = view.snippet(max);
     if (snippet) r.responseSnippet = snippet;
+    if (request.body !== undefined && request.body !== '') r.requestBody = capped(ctx.redact(request.body), max);
   }
   return r;
+}
+
+const PASSED_EXCERPT = 300;
+/** Default cap on the bodies a failed step keeps (docs/results.md). */
+export const DEFAULT_KEEP_BODY_CHARS = 64 * 1024;
+
+function keepBody(ctx: ChainContext): number {
+  const n = ctx.keepBodyChars;
+  return n !== undefined && Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_KEEP_BODY_CHARS;
+}
+
+function capped(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** The span of the spec line an assertion comes from (keys as the parser records them: "expect.body.$.data"). */
+function expectationSpan(parsed: ParsedStep, a: AssertionResult): Span | undefined {
+  const k = parsed.keySpans;
+  switch (a.kind) {
+    case 'status':
+      return k['expect.status'];
+    case 'body':
+      return k[`expect.body.${a.target ?? ''}.${a.op}`] ?? k[`expect.body.${a.target ?? ''}`];
+    case 'header':
+      return k[`expect.headers.${a.target ?? ''}.${a.op}`] ?? k[`expect.headers.${a.target ?? ''}`];
+    case 'maxMs':
+      return k['expect.maxMs'];
+    case 'schema':
+      return k['expect.schema'];
+    case 'extract':
+      return k[`extract.${a.target ?? ''}`];
+    default:
+      return undefined;
+  }
 }
 
 async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: StepError) => StepResult): Promise<StepResult> {
@@ -113,7 +156,7 @@ async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: 
     used = { ok: false as const, reason: `use ${use} failed: ${err instanceof Error ? err.message : String(err)}` };
   }
   r.durationMs = performance.now() - t0;
-  if (!used.ok) return fail({ code: ('code' in used && used.code) || 'use', message: used.reason });
+  if (!used.ok) return fail({ code: 'use', message: used.reason, ...(used.verdict ? { usedVerdict: used.verdict } : {}) });
   for (const [k, v] of Object.entries(used.vars)) {
     if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(show(v));
     e.vars.set(k, v);

@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import type { ApiConfig, Environment } from '../config/types.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import type { Finding, Gateway, StepError, StepResult, Verdict } from './result.js';
@@ -75,11 +76,13 @@ export interface ChainContext {
   /** Runs a `use:` target (absolute path) once per run and returns its variables. */
   runUse(absPath: string): Promise<UseOutcome>;
   /** --var values; they win over every other variable. */
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   /** False: a passed step gets no response snippet; only failures are shown. Default true. */
   passedSnippets?: boolean;
   /** Fetches the tokens of types that have a provider (oauth2, login); shared by the whole run. */
   tokens?: TokenProviders;
+  /** How much of a failed step's response and request body results keep, in characters. Default 65536. */
+  keepBodyChars?: number;
   /** --token-matrix: use this token type instead of the spec's preference. */
   forceTokenType?: string;
   now?: () => Date;

@@ -5,7 +5,7 @@ import { specToken } from './chain-token.js';
 import { baseResult, runStep } from './chain-step.js';
 import type { ChainContext, ChainResult } from './chain-types.js';
 import { isSecretName } from './redact.js';
-import type { Finding, StepResult } from './result.js';
+import { stepErrorClass, type Finding, type StepResult } from './result.js';
 import { builtins, type Lookup } from './template.js';
 
 export type { ChainContext, ChainResult } from './chain-types.js';
@@ -25,8 +25,8 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   for (const [k, v] of Object.entries(ctx.api.vars)) vars.set(k, v);
   const cli = ctx.cliVars ?? {};
   // Configured values with secret-looking names (an api_key var) are hidden like tokens.
-  for (const [k, v] of vars) if (isSecretName(k) && typeof v === 'string') ctx.redact.add(v);
-  for (const k of Object.keys(cli)) if (isSecretName(k)) ctx.redact.add(cli[k]!);
+  for (const [k, v] of vars) if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(String(v));
+  for (const k of Object.keys(cli)) if (isSecretName(k) && cli[k] !== null) ctx.redact.add(String(cli[k]));
   const builtin = builtins(ctx.now ?? (() => new Date()));
   const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
 
@@ -65,17 +65,25 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   return out;
 }
 
-/** Cleanup steps never change the verdict; a failed Prerequisite wins over a failed Test Request step. */
+/**
+ * Cleanup steps never change the verdict; a failed Prerequisite wins over a failed Test Request step.
+ * The deciding step's error says whether the API answered at all (docs/results.md, "Outcomes"):
+ * no answer or nothing sent is `error`, a spec that cannot become a request is `invalid`; only an
+ * answer makes a spec `failing` or `blocked`.
+ */
 export function verdictOf(steps: readonly StepResult[]): Pick<ChainResult, 'verdict' | 'reason'> {
-  // No token could be had: nothing was sent, so nothing was learned about the doc.
-  const noToken = steps.find((s) => s.phase !== 'cleanup' && s.outcome === 'failed' && s.error?.code === 'token');
-  if (noToken) return { verdict: 'error', reason: `${noToken.id}: ${why(noToken)}` };
   const prereq = steps.find((s) => s.phase === 'prerequisites' && s.outcome === 'failed');
-  if (prereq) return { verdict: 'blocked', reason: `prerequisite ${prereq.id} failed: ${why(prereq)}` };
   const tests = steps.filter((s) => s.phase === 'test');
-  const failed = tests.find((s) => s.outcome === 'failed');
-  if (failed) return { verdict: 'failing', reason: `${failed.id} failed: ${why(failed)}` };
-  if (tests.length === 0) return { verdict: 'failing', reason: 'no Test Request steps' };
+  const failed = prereq ?? tests.find((s) => s.outcome === 'failed');
+  if (failed) {
+    const cls = failed.error ? stepErrorClass(failed.error) : 'answered';
+    const what = failed.phase === 'prerequisites' ? `prerequisite ${failed.id}` : failed.id;
+    if (cls === 'error') return { verdict: 'error', reason: `${what}: nothing learned about the doc: ${why(failed)}` };
+    if (cls === 'invalid') return { verdict: 'invalid', reason: `${what}: ${why(failed)}` };
+    if (failed.phase === 'prerequisites') return { verdict: 'blocked', reason: `prerequisite ${failed.id} failed: ${why(failed)}` };
+    return { verdict: 'failing', reason: `${failed.id} failed: ${why(failed)}` };
+  }
+  if (tests.length === 0) return { verdict: 'invalid', reason: 'no Test Request steps' };
   if (tests.some((s) => s.outcome === 'skipped')) return { verdict: 'skipped', reason: 'interrupted before every Test Request step ran' };
   return { verdict: 'verified' };
 }

@@ -1,3 +1,4 @@
+import { stringifyJson } from './json-value.js';
 /**
  * Renders a request as a curl command a user can paste into a POSIX shell.
  * Callers pass values that are already redacted: this module only formats.
@@ -24,7 +25,7 @@ export function shellQuote(value: string): string {
 function bodyText(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   if (typeof body === 'string') return body;
-  return JSON.stringify(body);
+  return stringifyJson(body);
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import type { ApiConfig, AuthConfig, Environment } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FrontMatter, ParsedStep, Phase } from '../spec/model.js';
@@ -5,6 +6,7 @@ import { PHASES } from '../spec/model.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { toCurl } from './curl.js';
 import { describeProvider } from '../config/token-provider.js';
+import { renderBody, TemplateError } from './template.js';
 import type { Redactor } from './scheduler-deps.js';
 import type { FallbackMode } from './scheduler-evaluate.js';
 
@@ -28,7 +30,7 @@ export interface DryRunOptions {
   specs: LoadedSpec[];
   environment: Environment;
   env: Record<string, string | undefined>;
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   fallback?: FallbackMode;
 }
 
@@ -61,7 +63,7 @@ export function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): DryRunEntry
 function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps: DryRunDeps, redact: Redactor): DryRunEntry[] {
   const fm = spec.doc.frontMatter;
   const base = gatewayUrl(api, fm, opts.fallback ?? 'spec');
-  const known: Record<string, string> = { ...opts.environment.vars, ...api.vars, ...(opts.cliVars ?? {}) };
+  const known: Record<string, VarValue> = { ...opts.environment.vars, ...api.vars, ...(opts.cliVars ?? {}) };
   /** Variable name -> the step (or `use`) that will define it during a run. */
   const pending = new Map<string, string>();
   const uses: string[] = [];
@@ -76,7 +78,7 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps:
       continue;
     }
     const value = (name: string): { text: string; known: boolean } => {
-      if (name in known) return { text: SECRET_NAME.test(name) ? '***' : (known[name] ?? ''), known: true };
+      if (name in known) return { text: SECRET_NAME.test(name) ? '***' : String(known[name] ?? ''), known: true };
       if (name.startsWith('$')) return { text: `<${name}>`, known: false };
       const from = pending.get(name);
       if (from) return { text: `<${name} from ${from}>`, known: false };
@@ -98,7 +100,7 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, deps:
     const auth = authHeader(spec, step.token, api, opts.env, deps, redact);
     if (auth) headers[auth.name] = auth.value;
     const note = auth?.provider ? `# ${auth.provider}\n` : '';
-    const body = step.body === undefined ? undefined : fillBody(step.body, fill, value);
+    const body = step.body === undefined ? undefined : dryBody(step, known, fill, value);
 
     const url = `${base}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
     entries.push({ ...entry, curl: redact(note + toCurl({ method: step.method ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) })) });
@@ -146,6 +148,26 @@ function authHeader(
     tried.push(...token.tried);
   }
   return { name: api.auth.header, value: `<no token: set ${[...new Set(tried)].join(' or ')}>` };
+}
+
+/**
+ * The body as the run would send it, through the run's own templating
+ * (template.ts: typed "{{x}}", JSON-escaped JSON text), with placeholders for
+ * values only a run knows. A value the run would refuse there falls back to
+ * plain substitution, so the dry run still shows something.
+ */
+function dryBody(step: ParsedStep['step'], known: Record<string, VarValue>, fill: (s: string) => string, value: (name: string) => { text: string; known: boolean }): unknown {
+  const own = Object.entries(step.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const lookup = (name: string): unknown => {
+    const v = value(name);
+    return v.known && !SECRET_NAME.test(name) && Object.hasOwn(known, name) ? known[name] : v.text;
+  };
+  try {
+    return renderBody(step.body, own === undefined ? 'application/json' : String(own), lookup);
+  } catch (e) {
+    if (e instanceof TemplateError) return fillBody(step.body, fill, value);
+    throw e;
+  }
 }
 
 /** Templates inside a JSON body; a string that is exactly one `{{x}}` would keep x's type at run time. */

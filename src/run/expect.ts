@@ -1,7 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { Expect, ValueAssertion } from '../spec/model.js';
-import { queryJsonPath } from '../spec/jsonpath.js';
+import { evaluateJsonPath } from '../spec/jsonpath.js';
 import type { ResponseView } from './extract.js';
+import { holdsBigInt, jsonEquals, storeValue, stringifyJson } from './json-value.js';
 import { checkJsonSchema } from './json-schema.js';
 import type { AssertionResult } from './result.js';
 
@@ -26,15 +26,21 @@ export async function checkExpect(expect: Expect | undefined, view: ResponseView
       out.push({ kind: 'body', target: path, op: 'json', expected: 'a JSON body', actual: view.snippet(120), passed: false, message: json.message });
       continue;
     }
-    const found = queryJsonPath(json.value, path);
-    // Several matches are compared as the list of all of them ("$.items[*].id").
-    const value = found.length > 1 ? found : found[0];
-    out.push(...checkValue(assertion, { kind: 'body', target: path, found: found.length > 0, value, redact: o.redact }));
+    const r = evaluateJsonPath(json.value, path, { numbers: () => view.numbers() });
+    if (!r.ok) {
+      // A query that could not be evaluated says so; it is never "not found" (which `exists: false` would pass).
+      out.push({ kind: 'body', target: path, op: 'evaluate', expected: 'a JSONPath result', actual: undefined, passed: false, message: r.message });
+      continue;
+    }
+    // RFC 9535 nodelists: a singular query has its value or is absent; any other query is the list of what it selected.
+    const matched = r.values.length > 0;
+    const value = r.singular ? r.values[0] : r.values;
+    out.push(...checkValue(assertion, { kind: 'body', target: path, found: r.singular ? matched : true, matched, value, redact: o.redact }));
   }
   for (const [name, want] of Object.entries(expect?.headers ?? {})) {
     const value = view.response.headers[name.toLowerCase()];
     const assertion: ValueAssertion = typeof want === 'string' ? { equals: want } : want;
-    out.push(...checkValue(assertion, { kind: 'header', target: name, found: value !== undefined, value, redact: o.redact }));
+    out.push(...checkValue(assertion, { kind: 'header', target: name, found: value !== undefined, matched: value !== undefined, value, redact: o.redact }));
   }
   if (expect?.maxMs !== undefined) {
     const ms = Math.round(o.durationMs);
@@ -60,13 +66,17 @@ export function jsonTypeOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  if (typeof v === 'bigint') return 'integer';
   return typeof v;
 }
 
 interface Selected {
   kind: 'body' | 'header';
   target: string;
+  /** There is a value for equals/type/... to look at (a list always is). */
   found: boolean;
+  /** The query selected at least one node: what `exists` checks. */
+  matched: boolean;
   value: unknown;
   redact(v: unknown): unknown;
 }
@@ -75,13 +85,16 @@ const OPS = ['equals', 'type', 'matches', 'length', 'contains', 'oneOf'] as cons
 
 function checkValue(a: ValueAssertion, s: Selected): AssertionResult[] {
   const out: AssertionResult[] = [];
-  const actual = s.found ? s.redact(s.value) : undefined;
+  // Stored capped in size and depth: a report never grows faster than the body.
+  const actual = s.found ? s.redact(storeValue(s.value)) : undefined;
   const push = (op: string, expected: unknown, passed: boolean, message?: string, shown: unknown = actual): void => {
-    out.push({ kind: s.kind, target: s.target, op, expected, actual: shown, passed, ...(passed || !message ? {} : { message }) });
+    // Results are plain JSON data: a bigint in the spec's expectation is stored as its digits, like actual values.
+    const stored = holdsBigInt(expected) ? storeValue(expected) : expected;
+    out.push({ kind: s.kind, target: s.target, op, expected: stored, actual: shown, passed, ...(passed || !message ? {} : { message }) });
   };
   const what = s.kind === 'header' ? `header ${s.target}` : s.target;
 
-  if (a.exists !== undefined) push('exists', a.exists, s.found === a.exists, s.found ? `${what} is present, expected absent` : `${what} not found`);
+  if (a.exists !== undefined) push('exists', a.exists, s.matched === a.exists, s.matched ? `${what} is present, expected absent` : `${what} not found`);
   for (const op of OPS) {
     const expected = a[op];
     if (expected === undefined) continue;
@@ -98,7 +111,7 @@ function checkValue(a: ValueAssertion, s: Selected): AssertionResult[] {
 function evaluate(op: (typeof OPS)[number], expected: unknown, v: unknown): { passed: boolean; message?: string; actual?: unknown } {
   switch (op) {
     case 'equals':
-      return { passed: isDeepStrictEqual(v, expected), message: `expected to equal ${short(expected)}` };
+      return { passed: jsonEquals(v, expected), message: `expected to equal ${short(expected)}` };
     case 'type': {
       const t = jsonTypeOf(v);
       return { passed: t === expected || (expected === 'number' && t === 'integer'), message: `expected type ${String(expected)}, is ${t}` };
@@ -110,7 +123,13 @@ function evaluate(op: (typeof OPS)[number], expected: unknown, v: unknown): { pa
       } catch {
         return { passed: false, message: `regex ${String(expected)} does not compile` };
       }
-      return { passed: re.test(typeof v === 'string' ? v : JSON.stringify(v)), message: `does not match ${String(expected)}` };
+      let text: string;
+      try {
+        text = typeof v === 'string' ? v : (stringifyJson(v) ?? String(v));
+      } catch {
+        return { passed: false, message: 'is nested too deeply to match a regex against' };
+      }
+      return { passed: re.test(text), message: `does not match ${String(expected)}` };
     }
     case 'length': {
       const len = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
@@ -120,17 +139,17 @@ function evaluate(op: (typeof OPS)[number], expected: unknown, v: unknown): { pa
       return { passed, message: `length ${len}, expected ${typeof b === 'number' ? b : `${b.min ?? 0}..${b.max ?? '∞'}`}`, actual: len };
     }
     case 'contains': {
-      if (Array.isArray(v)) return { passed: v.some((x) => isDeepStrictEqual(x, expected)), message: `does not contain ${short(expected)}` };
+      if (Array.isArray(v)) return { passed: v.some((x) => jsonEquals(x, expected)), message: `does not contain ${short(expected)}` };
       if (typeof v === 'string') return { passed: v.includes(String(expected)), message: `does not contain ${short(expected)}` };
       return { passed: false, message: `is ${jsonTypeOf(v)}, not a list or string` };
     }
     case 'oneOf':
-      return { passed: Array.isArray(expected) && expected.some((x) => isDeepStrictEqual(x, v)), message: `is not one of ${short(expected)}` };
+      return { passed: Array.isArray(expected) && expected.some((x) => jsonEquals(x, v)), message: `is not one of ${short(expected)}` };
   }
 }
 
 function short(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = JSON.stringify(storeValue(v)) ?? String(v);
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
 }
 

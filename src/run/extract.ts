@@ -1,7 +1,8 @@
 import type { ExtractRule } from '../spec/model.js';
-import { queryJsonPath } from '../spec/jsonpath.js';
+import { evaluateJsonPath } from '../spec/jsonpath.js';
 import type { HttpResponse, Redactor } from './chain-types.js';
 import { isSecretName, MASK } from './redact.js';
+import { displayText, mayHoldBigInt, parseJson, stringifyJson, toDoubles } from './json-value.js';
 import type { AssertionResult } from './result.js';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
@@ -20,6 +21,19 @@ export class ResponseView {
     return t || undefined;
   }
 
+  #numbers: unknown;
+  #numbersDone = false;
+
+  /** The parsed body with big integers as numbers, for JSONPath filters; the body itself when it has none. */
+  numbers(): unknown {
+    if (this.#numbersDone) return this.#numbers;
+    const json = this.json();
+    const value = json.ok ? json.value : undefined;
+    this.#numbers = json.ok && mayHoldBigInt(this.response.bodyText ?? '') ? toDoubles(value) : value;
+    this.#numbersDone = true;
+    return this.#numbers;
+  }
+
   json(): JsonBody {
     if (this.#json) return this.#json;
     const text = this.response.bodyText ?? '';
@@ -28,7 +42,7 @@ export class ResponseView {
       return this.#json;
     }
     try {
-      this.#json = { ok: true, value: JSON.parse(text) };
+      this.#json = { ok: true, value: parseJson(text) };
     } catch {
       const type = this.contentType;
       // A JSON content type that does not parse is a different problem from an HTML error page.
@@ -69,9 +83,11 @@ export function extractValue(rule: ExtractRule, view: ResponseView): ExtractOutc
   } else if (r.path !== undefined) {
     const json = view.json();
     if (!json.ok) return json;
-    const found = queryJsonPath(json.value, r.path);
-    if (found.length === 0) return { ok: false, message: `no match for ${r.path} in ${view.snippet(160)}` };
-    source = found[0];
+    const found = evaluateJsonPath(json.value, r.path, { numbers: () => view.numbers() });
+    if (!found.ok) return found;
+    if (found.values.length === 0) return { ok: false, message: `no match for ${r.path} in ${view.snippet(160)}` };
+    // RFC 9535 nodelists: a singular query gives its value, any other query the list of what it selected.
+    source = found.singular ? found.values[0] : found.values;
     described = r.path;
   } else {
     source = view.response.bodyText ?? '';
@@ -84,7 +100,12 @@ export function extractValue(rule: ExtractRule, view: ResponseView): ExtractOutc
   } catch {
     return { ok: false, message: `the regex ${r.regex} does not compile` };
   }
-  const text = typeof source === 'string' ? source : JSON.stringify(source);
+  let text: string;
+  try {
+    text = typeof source === 'string' ? source : (stringifyJson(source) ?? String(source));
+  } catch {
+    return { ok: false, message: `${described} is nested too deeply to match the regex ${r.regex} against` };
+  }
   const m = re.exec(text);
   if (!m) return { ok: false, message: `regex ${r.regex} did not match ${described}: ${view.redact(shorten(text, 120))}` };
   const group = r.group ?? (m.length > 1 ? 1 : 0);
@@ -98,9 +119,7 @@ function shorten(s: string, max: number): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-}
+const show = displayText;
 
 export interface Extractions {
   /** Values to add to the chain's variables, in rule order. */

@@ -79,6 +79,9 @@ export async function readBody(opts: ReadBodyOptions): Promise<BodyRead> {
     }
   } catch (err) {
     if (wireCounter.exceeded) return { ok: false, reason: 'too-large', limit: maxBytes };
+    // No bytes on the wire is an empty body under any encoding (a 204-style answer with
+    // Content-Encoding: br); brotli, unlike gzip's lenient flush, calls empty input truncated.
+    if (decoders.length > 0 && isZlibError(err) && wireCounter.seen === 0) return { ok: true, bytes: Buffer.alloc(0) };
     if (decoders.length > 0 && isZlibError(err)) {
       destroyAll(body, decoders);
       return { ok: false, reason: 'encoding', message: `could not decode ${layers.join(', ')} response body` };
@@ -108,7 +111,7 @@ class TooLargeError extends Error {
   }
 }
 
-function capCounter(maxBytes: number): { stream: Transform; readonly exceeded: boolean } {
+function capCounter(maxBytes: number): { stream: Transform; readonly exceeded: boolean; readonly seen: number } {
   let seen = 0;
   let exceeded = false;
   const stream = new Transform({
@@ -126,6 +129,9 @@ function capCounter(maxBytes: number): { stream: Transform; readonly exceeded: b
     stream,
     get exceeded() {
       return exceeded;
+    },
+    get seen() {
+      return seen;
     },
   };
 }

@@ -1,3 +1,5 @@
+import { toDoubles } from './json-value.js';
+
 /**
  * The inline `expect.schema` check. ajv is loaded on the first schema a run
  * meets (most runs never need it), and each schema is compiled once: steps
@@ -67,7 +69,15 @@ async function compiled(schema: Record<string, unknown>): Promise<Validate | str
 export async function checkJsonSchema(schema: Record<string, unknown>, body: unknown): Promise<SchemaCheck> {
   const validate = await compiled(schema);
   if (typeof validate === 'string') return { ok: false, invalidSchema: validate };
-  if (validate(body)) return { ok: true };
+  let valid: boolean;
+  try {
+    valid = validate(toDoubles(body));
+  } catch (e) {
+    // A recursive schema over a very deep body can exhaust the stack: a failure of its own, never a pass.
+    if (e instanceof RangeError) return { ok: false, errors: [{ pointer: '', message: 'could not be validated: the body is nested too deeply' }] };
+    throw e;
+  }
+  if (valid) return { ok: true };
   const errors = (validate.errors ?? []).slice(0, MAX_ERRORS).map((e) => ({ pointer: e.instancePath, message: e.message ?? 'is invalid' }));
   return { ok: false, errors: errors.length > 0 ? errors : [{ pointer: '', message: 'is invalid' }] };
 }

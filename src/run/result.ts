@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../spec/model.js';
 import type { TokenProviderStats } from './token-providers.js';
@@ -10,6 +11,18 @@ import type { TokenProviderStats } from './token-providers.js';
  * with a JSON Schema.
  */
 
+/**
+ * What a run learned about a spec's documentation (docs/results.md, "Outcomes").
+ * Only `verified`, `failing` and `blocked` come from what the API answered, and
+ * only they are written into the spec file.
+ * - `verified`: the API answered as documented.
+ * - `failing`: the API answered and contradicts the doc.
+ * - `blocked`: a prerequisite failed (on an answer), so the Test Request could not be judged.
+ * - `error`: nothing was learned about the doc: no HTTP answer at all (refused, DNS, TLS, reset,
+ *   timeout), or nothing could be sent (a missing token).
+ * - `invalid`: the spec or its config is broken (parse and lint-level errors, config problems).
+ * - `skipped`: not run to the end (`--bail`, interruption).
+ */
 export type Verdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 export type StepOutcome = 'passed' | 'failed' | 'skipped';
 export type Gateway = 'primary' | 'fallback';
@@ -19,13 +32,19 @@ export interface AssertionResult {
   kind: 'status' | 'body' | 'header' | 'maxMs' | 'schema' | 'extract' | 'conformance';
   /** JSONPath, header name or variable name, when the kind has one. */
   target?: string;
-  /** Operator: "in", "equals", "exists", "type", "matches", "length", "contains", "oneOf", "<=", "valid", "found". */
+  /** Operator: "in", "equals", "exists", "type", "matches", "length", "contains", "oneOf", "<=", "valid", "found", or "evaluate" (a JSONPath that could not be evaluated). */
   op: string;
   expected: unknown;
   actual: unknown;
   passed: boolean;
   /** Human sentence for failures, e.g. "expected JSON, got text/html". */
   message?: string;
+  /**
+   * Where the expectation is written in the spec file: the `status: [200]` entry, the
+   * `$.data: {...}` line, the extract rule. Absent for checks no line asks for (the default
+   * 2xx status, OpenAPI conformance).
+   */
+  span?: Span;
 }
 
 export type StepErrorCode =
@@ -43,6 +62,34 @@ export type StepErrorCode =
 export interface StepError {
   code: StepErrorCode;
   message: string;
+  /** For `use`: the used spec's verdict, so an outage there is an outage here too. */
+  usedVerdict?: Verdict;
+}
+
+/**
+ * Which verdict a step error leads to, before the phase is considered: `error` when
+ * nothing was learned about the doc (no answer, nothing sent, an answer we would not
+ * read), `invalid` when the spec itself cannot be turned into a request, `answered`
+ * when the API's answer is what failed (the phase then makes it failing or blocked).
+ * See docs/results.md, "Outcomes".
+ */
+export function stepErrorClass(error: StepError): 'error' | 'invalid' | 'answered' {
+  switch (error.code) {
+    case 'network':
+    case 'timeout':
+    case 'too-large':
+    case 'rate-limited':
+    case 'token':
+    case 'interrupted':
+      return 'error';
+    case 'template':
+    case 'refused':
+      return 'invalid';
+    case 'redirect':
+      return 'answered';
+    case 'use':
+      return error.usedVerdict === 'error' || error.usedVerdict === 'skipped' ? 'error' : error.usedVerdict === 'invalid' ? 'invalid' : 'answered';
+  }
 }
 
 export interface StepResult {
@@ -66,8 +113,13 @@ export interface StepResult {
   extracted: Record<string, string>;
   /** Request headers as sent, redacted. */
   requestHeaders?: Record<string, string>;
-  /** A short, redacted excerpt of the response body (at most ~300 chars). */
+  /**
+   * The redacted response body, whitespace collapsed: up to the run's body cap (64 KiB by
+   * default, `--keep-body`) for a failed step, a 300-character excerpt for a passed one.
+   */
   responseSnippet?: string;
+  /** The redacted request body as sent, with the same caps; absent when none was sent. */
+  requestBody?: string;
   responseContentType?: string;
   error?: StepError;
   /** Why a skipped step was skipped ("an earlier step failed"). */
@@ -117,8 +169,10 @@ export interface SpecResult {
   /** Name of the API (from the environment) this spec ran against. */
   api: string;
   verdict: Verdict;
-  /** One line saying why, for failing/blocked/skipped ("prerequisite get_client failed: status 500"). */
+  /** One line saying why, for every verdict but verified ("prerequisite get_client failed: status 500"). */
   reason?: string;
+  /** For `invalid`: what is wrong with the spec or its config (parse, lint or config diagnostics). */
+  diagnostics?: Diagnostic[];
   /** Gateway the verdict was reached on. */
   gateway: Gateway;
   tokenType?: string;

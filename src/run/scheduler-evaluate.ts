@@ -1,4 +1,6 @@
+import type { VarValue } from '../config/types.js';
 import type { ApiConfig, Environment } from '../config/types.js';
+import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import type { ChainContext, ChainResult } from './chain.js';
 import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from './result.js';
@@ -18,9 +20,10 @@ export interface EvaluateContext {
   deps: SchedulerDeps;
   environment: Environment;
   env: Record<string, string | undefined>;
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   /** False: passed steps get no response snippet (see RunOptions.retain). */
   passedSnippets?: boolean;
+  keepBodyChars?: number;
   fallback: FallbackMode;
   http: HttpClient;
   redact: Redactor;
@@ -37,6 +40,8 @@ export interface NotRun {
   kind: 'config';
   reason: string;
   api?: string;
+  /** The config problem, with its code, the config or spec line, and its hint. */
+  diagnostic: Diagnostic;
 }
 
 export interface Ran {
@@ -63,16 +68,25 @@ export async function evaluateSpec(spec: LoadedSpec, ctx: EvaluateContext): Prom
   const fm = spec.doc.frontMatter;
   const api = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
   if (!('baseUrl' in api)) {
-    return { kind: 'config', reason: `config: ${api.message}`, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
+    // A problem of the spec's own `api:` key points at that key; one of the config's, at its line.
+    const span = api.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
+    return { kind: 'config', reason: `config: ${api.message}`, diagnostic: { ...api, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
   }
   addTokenSecrets(ctx, api, spec);
 
   const wantsFallback = ctx.fallback !== 'never' && fm.useFallbackApi === true;
   if (wantsFallback && !api.fallbackUrl) {
+    const message = `the spec sets useFallbackApi: true but API "${api.name}" has no fallbackUrl in environment "${ctx.environment.name}"`;
     return {
       kind: 'config',
       api: api.name,
-      reason: `config: the spec sets useFallbackApi: true but API "${api.name}" has no fallbackUrl in environment "${ctx.environment.name}"`,
+      reason: `config: ${message}`,
+      diagnostic: diag('error', 'config-no-fallback', message, {
+        span: spec.doc.frontMatterSpans.useFallbackApi ?? { file: spec.file, line: 1, col: 1 },
+        hint: ctx.environment.adHoc
+          ? 'pass --fallback-url (or set VERIFY_FALLBACK_URL), or run with --fallback never'
+          : `add environments.${ctx.environment.name}.apis.${api.name}.fallbackUrl to the config, pass --fallback-url, or run with --fallback never`,
+      }),
     };
   }
   const first: Gateway = wantsFallback ? 'fallback' : 'primary';
@@ -176,6 +190,7 @@ async function runOnce(
     runUse: (absPath) => ctx.runUse(spec, absPath),
     ...(ctx.cliVars ? { cliVars: ctx.cliVars } : {}),
     ...(ctx.passedSnippets === false ? { passedSnippets: false } : {}),
+    ...(ctx.keepBodyChars !== undefined ? { keepBodyChars: ctx.keepBodyChars } : {}),
     ...(opts.forceTokenType ? { forceTokenType: opts.forceTokenType } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
     ...(ctx.conformance ? { conformance: ctx.conformance } : {}),
@@ -188,7 +203,7 @@ async function runOnce(
     const message = ctx.redact(err instanceof Error ? err.message : String(err));
     return {
       internalError: message,
-      result: { verdict: 'failing', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
+      result: { verdict: 'error', reason: `internal error: ${message}`, steps: [], findings: [], vars: {}, durationMs: 0 },
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { VarValue } from '../config/types.js';
 import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { Environment } from '../config/types.js';
@@ -26,8 +27,9 @@ import { createTokenProviders } from './token-login.js';
 
 export interface RunOptions {
   /**
-   * Parsed, error-free specs, in report order: an array, or a stream that parses them while
+   * Parsed specs, in report order: an array, or a stream that parses them while
    * earlier ones are in flight (then nothing holds a spec after its run; see `streamPaths`).
+   * A spec with error diagnostics is not run: it is reported `invalid` with them.
    */
   specs: readonly LoadedSpec[] | AsyncIterable<LoadedSpec>;
   /**
@@ -46,7 +48,7 @@ export interface RunOptions {
   /** Where tokens are read from. */
   env: Record<string, string | undefined>;
   /** --var values (they win over every other variable). */
-  cliVars?: Record<string, string>;
+  cliVars?: Record<string, VarValue>;
   /** For `use:` targets that are not among `specs`. */
   loadSpec(absPath: string): Promise<LoadedSpec>;
   /** undici dispatcher; default: one Agent with pools and caps. */
@@ -61,6 +63,8 @@ export interface RunOptions {
   maxWaitMs?: number;
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
+  /** How much of a failed step's response and request body results keep (characters). Default 64 KiB. */
+  keepBodyChars?: number;
   conformance?: ChainContext['conformance'];
   /**
    * Write verdicts back after each spec; `false` (or absent) writes nothing.
@@ -98,7 +102,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
 
   // A streamed spec is not kept for `use:`: a spec that uses it before its turn reads it itself.
   const selected = new Map<string, LoadedSpec>();
-  for (const s of list ?? []) if (!selected.has(s.absPath)) selected.set(s.absPath, s);
+  for (const s of list ?? []) if (!selected.has(s.absPath) && !broken(s)) selected.set(s.absPath, s);
   const steps = new StepEvents(emit, (abs) => selected.has(abs) || opts.streamPaths?.has(abs) === true);
 
   const registry: UseRegistry<LoadedSpec, Evaluation> = new UseRegistry<LoadedSpec, Evaluation>({
@@ -113,8 +117,8 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     evaluate: (spec) => evaluateSpec(spec, ectx),
     settle: settleEvaluation,
     outcome: useOutcome,
-    // An `error` (nothing learned) writes nothing into the used spec either, not even its use count.
-    ran: (e) => e.kind === 'ran' && e.result.verdict !== 'error',
+    // A use counts toward timesReused only when the used spec's own verdict is one that is written.
+    ran: (e) => e.kind === 'ran' && !e.interrupted && !e.internalError && ['verified', 'failing', 'blocked'].includes(e.result.verdict),
   });
   const ectx: EvaluateContext = {
     deps,
@@ -128,11 +132,17 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     onStep: (spec, step) => steps.step(spec, step),
     ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
     ...(opts.retain === 'failures' ? { passedSnippets: false } : {}),
+    ...(opts.keepBodyChars !== undefined ? { keepBodyChars: opts.keepBodyChars } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.conformance ? { conformance: opts.conformance } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 
+  // A spec that does not run still belongs to its API's suite in the reports.
+  const apiName = (spec: LoadedSpec): string => {
+    const api = deps.apiForSpec(opts.environment, spec.absPath, spec.doc.frontMatter);
+    return 'baseUrl' in api ? api.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+  };
   emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
   const results: SpecResult[] = [];
   const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
@@ -159,12 +169,16 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
         seen.add(spec.absPath);
         let result: SpecResult;
         if (notRun) {
-          result = skipped(spec, notRun);
+          result = skipped(spec, notRun, apiName(spec));
+        } else if (broken(spec)) {
+          result = invalid(spec, apiName(spec));
+          if (opts.bail) bailed = true;
         } else {
           emit({ type: 'spec-start', file: spec.file, endpoint: endpointOf(spec) });
           steps.open(spec);
           result = await runOne(spec, { opts, deps, ectx, registry, now, writes });
-          if (opts.bail && (result.verdict === 'failing' || result.verdict === 'blocked')) bailed = true;
+          // --bail stops at the first spec that is not verified, whatever the reason.
+          if (opts.bail && result.verdict !== 'verified' && result.verdict !== 'skipped') bailed = true;
         }
         results[i] = result;
         emit({ type: 'spec-end', result });
@@ -212,13 +226,24 @@ interface RunOneContext {
 async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
   const evaluation = await c.registry.evaluation(spec);
   if (evaluation.kind === 'config') {
-    return { ...base(spec), api: evaluation.api ?? '', verdict: 'skipped', reason: evaluation.reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
+    // A config problem is the run's setup being wrong, not the endpoint: `invalid`, never written back.
+    return {
+      ...base(spec),
+      api: evaluation.api ?? '',
+      verdict: 'invalid',
+      reason: evaluation.reason,
+      gateway: 'primary',
+      durationMs: 0,
+      steps: [],
+      findings: [],
+      diagnostics: [evaluation.diagnostic],
+    };
   }
   const chain = evaluation.result;
   const result: SpecResult = {
     ...base(spec),
     api: evaluation.api.name,
-    verdict: evaluation.interrupted ? 'skipped' : chain.verdict,
+    verdict: evaluation.interrupted ? 'skipped' : evaluation.internalError ? 'error' : chain.verdict,
     gateway: evaluation.gateway,
     durationMs: evaluation.durationMs,
     steps: chain.steps,
@@ -237,8 +262,9 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
 
   const write = c.opts.write;
   if (write && result.verdict !== 'skipped') {
-    if (evaluation.internalError) {
-      result.writeBack = { outcome: 'skipped', message: 'not written: the run itself failed, not the endpoint' };
+    if (!isWritten(result.verdict)) {
+      // Only an answer from the API teaches something about the doc (docs/results.md, "Outcomes").
+      result.writeBack = { outcome: 'skipped', message: notWritten(result.verdict, evaluation.internalError !== undefined) };
     } else {
       c.writes.pending.push(
         c.writes.limiter.run(async () => {
@@ -250,8 +276,19 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
   return result;
 }
 
+/** The verdicts that are a claim about the doc, and so the only ones written into the spec file. */
+export function isWritten(verdict: SpecResult['verdict']): verdict is 'verified' | 'failing' | 'blocked' {
+  return verdict === 'verified' || verdict === 'failing' || verdict === 'blocked';
+}
+
+function notWritten(verdict: SpecResult['verdict'], internal: boolean): string {
+  if (internal) return 'not written: the run itself failed, not the endpoint';
+  if (verdict === 'invalid') return 'not written: the spec or its config is broken; nothing was sent to judge the doc';
+  return 'not written: the API gave no answer to judge the doc by';
+}
+
 async function writeVerdict(spec: LoadedSpec, result: SpecResult, viaFallback: boolean, roots: string[], c: RunOneContext): Promise<WriteBackResult> {
-  const status = result.verdict === 'verified' || result.verdict === 'failing' || result.verdict === 'blocked' ? result.verdict : undefined;
+  const status = isWritten(result.verdict) ? result.verdict : undefined;
   if (!status) return { outcome: 'skipped' };
   try {
     return await c.deps.writeBack({
@@ -310,13 +347,11 @@ function settleEvaluation(spec: LoadedSpec, e: Evaluation): { spec: LoadedSpec; 
 }
 
 function useOutcome(e: Evaluation, spec: LoadedSpec): UseOutcome {
-  if (e.kind === 'config') return { ok: false, reason: `${spec.file}: ${e.reason}` };
+  if (e.kind === 'config') return { ok: false, verdict: 'invalid', reason: `${spec.file}: ${e.reason}` };
   if (e.result.verdict === 'verified') return { ok: true, vars: e.result.vars };
   const why = e.interrupted ? 'interrupted' : e.result.reason;
-  const reason = `${spec.file} is ${e.interrupted ? 'skipped' : e.result.verdict}${why ? `: ${why}` : ''}`;
-  // A used spec that learned nothing (its token could not be had) teaches its users nothing either.
-  const code = e.result.verdict === 'error' ? e.result.steps.find((s) => s.outcome === 'failed' && s.error)?.error?.code : undefined;
-  return { ok: false, reason, ...(code ? { code } : {}) };
+  const verdict = e.interrupted ? 'skipped' : e.internalError ? 'error' : e.result.verdict;
+  return { ok: false, verdict, reason: `${spec.file} is ${verdict}${why ? `: ${why}` : ''}` };
 }
 
 function endpointOf(spec: LoadedSpec): string {
@@ -334,8 +369,19 @@ function base(spec: LoadedSpec): Pick<SpecResult, 'file' | 'endpoint' | 'domain'
   return out;
 }
 
-function skipped(spec: LoadedSpec, reason: string): SpecResult {
-  const api = typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+function broken(spec: LoadedSpec): boolean {
+  return spec.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** A spec that cannot run as written: its error diagnostics are the reason. */
+function invalid(spec: LoadedSpec, api: string): SpecResult {
+  const errors = spec.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return { ...base(spec), api, verdict: 'invalid', reason: `error[${first.code}]: ${first.message}${more}`, diagnostics: errors, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
+}
+
+function skipped(spec: LoadedSpec, reason: string, api: string): SpecResult {
   return { ...base(spec), api, verdict: 'skipped', reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
 }
 

@@ -1,9 +1,21 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { stringifyJson } from './json-value.js';
 
 /**
- * `{{name}}` substitution. Values come from a variable lookup; built-ins
- * start with `$`. A value put into a path becomes exactly one encoded
- * segment, so an extracted "../admin" can never walk the URL.
+ * `{{name}}` substitution, one rule per place a value goes (listed for users
+ * in docs/spec-format.md, "Templating"):
+ * - path: one percent-encoded segment, so an extracted "../admin" can never
+ *   walk the URL (`renderPath`);
+ * - query parameter: substituted, then form-encoded by URLSearchParams
+ *   (`renderString`);
+ * - header: refused when the value holds CR, LF or NUL (`renderHeader`);
+ * - structured body (YAML mapping/list): a string that is exactly "{{x}}"
+ *   keeps x's type (number, boolean, exact big integer, list); other strings
+ *   are substituted (`renderValue`);
+ * - JSON text body (`body: |` sent as JSON): inside a JSON string the value is
+ *   JSON-escaped, outside one it is written as a JSON value (`renderJsonText`);
+ * - any other text body: substituted as written.
+ * Values come from a variable lookup; built-ins start with `$`.
  *
  * Every function takes `at`, the dotted location of the text inside the step
  * ("path", "params.page", "headers.X-Trace", "body.user.id"), the same key the
@@ -62,7 +74,7 @@ function scalar(name: string, value: unknown, at: string): string {
     const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object';
     throw new TemplateError(name, at, `{{${name}}} is ${what}, but ${describeAt(at)} needs a string`);
   }
-  return String(value);
+  return typeof value === 'string' ? value : String(value);
 }
 
 export function renderString(text: string, lookup: Lookup, at: string): string {
@@ -114,4 +126,54 @@ export function renderValue(value: unknown, lookup: Lookup, at = 'body'): unknow
     return out;
   }
   return value;
+}
+
+/** Whether a media type is JSON (`application/json`, `application/problem+json`, ...). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return t === 'application/json' || /^[a-z]+\/[^\s/]+\+json$/.test(t);
+}
+
+/**
+ * JSON text with templates: a `{{x}}` inside a JSON string gets x's text
+ * JSON-escaped (a `"` or a line break in an extracted name cannot break the
+ * body); a `{{x}}` outside any string is written as x's JSON value (25,
+ * true, "text", [1,2], an exact big integer), so `{"limit": {{n}}}` works.
+ * Scans the text once, tracking JSON strings and their escapes.
+ */
+export function renderJsonText(text: string, lookup: Lookup, at = 'body'): string {
+  if (!text.includes('{{')) return text;
+  let inString = false;
+  let scanned = 0;
+  let out = '';
+  for (const m of text.matchAll(TEMPLATE)) {
+    for (let i = scanned; i < m.index; i++) {
+      const c = text.charCodeAt(i);
+      if (inString && c === 0x5c) i++;
+      else if (c === 0x22) inString = !inString;
+    }
+    const name = m[1] as string;
+    const value = lookup(name);
+    let piece: string;
+    if (inString) {
+      piece = JSON.stringify(scalar(name, value, at)).slice(1, -1);
+    } else {
+      if (value === undefined) scalar(name, value, at);
+      piece = stringifyJson(value) ?? 'null';
+    }
+    out += text.slice(scanned, m.index) + piece;
+    scanned = m.index + m[0].length;
+  }
+  return out + text.slice(scanned);
+}
+
+/**
+ * The request body text: a structured body is rendered and serialized as JSON
+ * (exact big integers included); a text body is JSON text when the request's
+ * content type is JSON, else substituted as written.
+ */
+export function renderBody(body: unknown, contentType: string | undefined, lookup: Lookup): string {
+  if (typeof body === 'string') return isJsonMediaType(contentType) ? renderJsonText(body, lookup) : renderString(body, lookup, 'body');
+  const rendered = renderValue(body, lookup, 'body');
+  return typeof rendered === 'string' ? rendered : (stringifyJson(rendered) ?? 'null');
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { StepErrorCode } from './result.js';
+import type { Verdict } from './result.js';
 
 /**
  * `use:` bookkeeping for one run. A spec's chain is evaluated at most once per
@@ -9,8 +9,8 @@ import type { StepErrorCode } from './result.js';
  * in progress is caught instead of deadlocking.
  */
 
-/** `code`: when the used spec learned nothing (an `error` verdict), the error code of its failed step, passed on to the user. */
-export type UseOutcome = { ok: true; vars: Record<string, unknown> } | { ok: false; reason: string; code?: StepErrorCode };
+/** `verdict`: the used spec's verdict when it did not verify (`invalid` for a cycle or a file with errors). */
+export type UseOutcome = { ok: true; vars: Record<string, unknown> } | { ok: false; reason: string; verdict?: Verdict };
 
 export interface SpecLike {
   absPath: string;
@@ -89,7 +89,7 @@ export class UseRegistry<S extends SpecLike, E> {
     const target = path.isAbsolute(usePath) ? path.normalize(usePath) : path.resolve(path.dirname(caller.absPath), usePath);
     this.#names.set(caller.absPath, caller.file);
     const cycle = this.#cycle(caller.absPath, target);
-    if (cycle) return { ok: false, reason: `use cycle: ${cycle.map((p) => this.#display(p)).join(' -> ')}` };
+    if (cycle) return { ok: false, verdict: 'invalid', reason: `use cycle: ${cycle.map((p) => this.#display(p)).join(' -> ')}` };
 
     this.#waitingOn.set(caller.absPath, target);
     let loaded: { spec: S; evaluation: E } | { error: string };
@@ -98,7 +98,7 @@ export class UseRegistry<S extends SpecLike, E> {
     } finally {
       this.#waitingOn.delete(caller.absPath);
     }
-    if ('error' in loaded) return { ok: false, reason: loaded.error };
+    if ('error' in loaded) return { ok: false, verdict: 'invalid', reason: loaded.error };
 
     if (this.#opts.ran(loaded.evaluation)) {
       const count = this.#counts.get(target) ?? { spec: loaded.spec, users: new Set<string>() };

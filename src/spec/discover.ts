@@ -1,7 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { globBase, globToRegExp, isGlob } from './glob.js';
+import { globBase, isGlob } from './glob.js';
 
 const SKIP_DIRS = new Set(['node_modules']);
 
@@ -14,14 +14,15 @@ export async function discoverSpecFiles(paths: string[], cwd: string): Promise<{
   const files = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const p of paths) {
-    if (isGlob(p)) {
+    const abs = path.resolve(cwd, p);
+    const st = await stat(abs).catch(() => undefined);
+    // A path that exists is that path, even when its name has glob characters ("[draft] a.md").
+    if (!st && isGlob(p)) {
       const found = await expandGlob(p, cwd);
       if (found.length === 0) diagnostics.push(missing(p, `no files match "${p}"`));
       for (const f of found) files.add(f);
       continue;
     }
-    const abs = path.resolve(cwd, p);
-    const st = await stat(abs).catch(() => undefined);
     if (!st) diagnostics.push(missing(p, `no such file or folder: ${p}`));
     else if (st.isDirectory()) for (const f of await walk(abs)) files.add(f);
     else files.add(abs);
@@ -61,26 +62,36 @@ async function walk(dir: string, match?: (abs: string, isDir: boolean) => boolea
   return out;
 }
 
+/**
+ * A glob's matches, by tinyglobby: files, and folders standing for their spec files (as a folder
+ * named on its own does). The same folders stay out as in a folder scan (node_modules, dot-folders;
+ * symlinked folders are not followed). A pattern whose last part names an extension ("*.txt")
+ * takes files of any name; otherwise only spec names (*.md, not README.md).
+ */
 async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
   const norm = pattern.split(path.sep).join('/');
-  const absPattern = path.isAbsolute(norm) ? norm : `${cwd.split(path.sep).join('/')}/${norm}`;
-  const { base, rest } = globBase(absPattern);
-  const baseDir = base === '' ? '/' : base;
-  const re = globToRegExp(rest);
-  const lastSeg = rest.split('/').pop() ?? '';
-  // "specs/*" should not pull in README.txt; "specs/*.txt" asks for .txt explicitly.
-  const anyExtension = /\.[^*?/]+$/.test(lastSeg);
-  const dirs: string[] = [];
-  const found = await walk(baseDir, (abs, isDir) => {
-    const rel = path.relative(baseDir, abs).split(path.sep).join('/');
-    if (!re.test(rel)) return false;
-    if (isDir) {
-      dirs.push(abs);
-      return false;
-    }
-    return anyExtension || isSpecName(path.basename(abs));
+  const { base, rest } = globBase(norm);
+  const baseDir = path.resolve(cwd, base === '' ? (norm.startsWith('/') ? '/' : '.') : base);
+  const anyExtension = /\.[^*?/{}[\]]+$/.test(rest.split('/').pop() ?? '');
+  const { glob } = await import('tinyglobby');
+  const matches = await glob(rest, {
+    cwd: baseDir,
+    absolute: true,
+    onlyFiles: false,
+    dot: false,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+    ignore: ['**/node_modules/**'],
   });
-  for (const d of dirs) found.push(...(await walk(d)));
+  const found: string[] = [];
+  for (const m of matches) {
+    const abs = path.resolve(m);
+    const st = await stat(abs).catch(() => undefined);
+    if (st?.isDirectory()) {
+      if ((await lstat(abs)).isSymbolicLink()) continue;
+      found.push(...(await walk(abs)));
+    } else if (st?.isFile() && (anyExtension || isSpecName(path.basename(abs)))) found.push(abs);
+  }
   return found;
 }
 

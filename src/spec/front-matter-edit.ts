@@ -1,6 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../source/span.js';
 import { OWNED_KEYS, type SpecStatus } from './model.js';
+import { formatTimestamp, NEW_FILE_STYLE, timestampStyle, type TimestampStyle } from './timestamp-style.js';
 import { fastLoadYaml } from './yaml-fast.js';
 import { yamlLib } from './yaml-lib.js';
 
@@ -98,21 +99,58 @@ function render(value: string | number | boolean, type: string | undefined): str
   return value;
 }
 
+/** A timestamp's style and quoting as the file writes it. */
+interface WrittenStyle {
+  style: TimestampStyle;
+  type: string | undefined;
+}
+
+/** The front-matter's `savedAt`, when it is a one-line timestamp: the file's style for a verifiedAt it lacks. */
+function savedAtStyle(text: string, loc: Located): WrittenStyle | undefined {
+  const m = /^savedAt:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([^\s#'"][^\n#]*?))[ \t]*(?:#.*)?\r?$/m.exec(text.slice(loc.yamlStart, loc.closeStart));
+  if (!m) return undefined;
+  const style = timestampStyle(m[1] ?? m[2] ?? m[3] ?? '');
+  if (!style) return undefined;
+  return { style, type: m[1] !== undefined ? 'QUOTE_DOUBLE' : m[2] !== undefined ? 'QUOTE_SINGLE' : 'PLAIN' };
+}
+
+/**
+ * verifiedAt written the way the file writes it: its own timestamp's style
+ * and quoting; for a key that is missing, empty or null, savedAt's; in a file
+ * with neither, the style `new` writes (double-quoted, UTC, milliseconds).
+ */
+function styledVerifiedAt(value: string, text: string, loc: Located): { value: string; type: string | undefined } {
+  const at = loc.values.get('verifiedAt');
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) return { value, type: at?.type };
+  const own = at && at.source !== '' && at.value !== null ? timestampStyle(String(at.value)) : undefined;
+  if (own) return { value: formatTimestamp(instant, own), type: at?.type };
+  if (at && at.source !== '' && at.value !== null) return { value, type: at.type };
+  const written = savedAtStyle(text, loc) ?? { style: NEW_FILE_STYLE, type: 'QUOTE_DOUBLE' };
+  return { value: formatTimestamp(instant, written.style), type: written.type };
+}
+
 export function editFrontMatter(text: string, values: OwnedValues): { text: string } | { error: Diagnostic } {
   const loc = locate(text);
   if ('code' in loc) return { error: loc };
   const edits: { start: number; end: number; text: string }[] = [];
   const appended: string[] = [];
   for (const key of OWNED_KEYS) {
-    const value = values[key];
+    let value = values[key];
     if (value === undefined) continue;
     const at = loc.values.get(key);
+    let type = at === undefined || at.source === '' || at.value === null ? undefined : at.type;
+    if (key === 'verifiedAt' && typeof value === 'string') {
+      const styled = styledVerifiedAt(value, text, loc);
+      value = styled.value;
+      type = styled.type;
+    }
     if (!at) {
-      appended.push(`${key}: ${render(value, undefined)}${loc.eol}`);
+      appended.push(`${key}: ${render(value, type)}${loc.eol}`);
       continue;
     }
     if (at.value === value) continue;
-    const rendered = render(value, at.source === '' || at.value === null ? undefined : at.type);
+    const rendered = render(value, type);
     // "verifiedAt:" with nothing after it: the value goes after the colon and one space.
     const prefix = at.source === '' && text[at.start - 1] === ':' ? ' ' : '';
     edits.push({ start: at.start, end: at.end, text: prefix + rendered });

@@ -1,190 +1,121 @@
-import { JSONPath } from 'jsonpath-plus';
-
-export type JsonPathCheck = { ok: true } | { ok: false; message: string; col?: number };
-
-const NAME = /^[\p{L}\p{N}_-][\p{L}\p{N}_$-]*/u;
-const INDEX = /^-?\d+$/;
-const SLICE = /^(-?\d+)?:(-?\d+)?(:(-?\d+)?)?$/;
-const MAX_LENGTH = 1000;
+import { JSONPathEnvironment, JSONPathError, JSONPathRecursionLimitError, type JSONPathQuery } from 'json-p3';
 
 /**
- * Checks a JSONPath without evaluating anything. Only the plain subset is
- * accepted: `$`, `.name`, `..name`, `*`, `[index]`, `['name']`, slices and
- * unions of those. Filters and script expressions (`?(`, `(@`) are refused:
- * they are code, and a spec file must never be able to run code.
+ * JSONPath as RFC 9535 defines it, through one implementation (json-p3),
+ * so what `lint` accepts is exactly what a run evaluates. json-p3 passes all
+ * 703 cases of the JSONPath Compliance Test Suite (a test runs them through
+ * the two functions below); jsonpath-plus, used before, passed 376, and the
+ * hand-written subset checker in front of it 203. Filters and the standard
+ * functions (length, count, match, search, value) are evaluated by an
+ * interpreter, never with `eval`.
+ */
+
+export type JsonPathCheck =
+  | { ok: true; /** RFC 9535 §2.3.5.1 singular query: selects at most one node. */ singular: boolean }
+  | { ok: false; message: string; /** 1-based column inside the path. */ col?: number };
+
+/** What a query selected: the values of its nodelist, in document order. */
+export type JsonPathResult = { ok: true; values: unknown[]; singular: boolean } | { ok: false; message: string };
+
+/** Thrown by {@link queryJsonPath} for a path that is not valid or a query that could not be evaluated. */
+export class JsonPathError extends Error {}
+
+/** Longer paths are refused: no real extraction needs them, and the parser recurses on nesting. */
+export const MAX_PATH_LENGTH = 1000;
+/**
+ * How deep a descendant segment (`..`) or nested filter may go into a body.
+ * Deeper is an evaluation error, never a shorter nodelist: a verdict is not
+ * built on part of the body. Real API bodies stay far below; json-p3's
+ * default (50) is too low for them, and each level costs stack.
+ */
+export const MAX_QUERY_DEPTH = 1000;
+
+const env = new JSONPathEnvironment({ maxRecursionDepth: MAX_QUERY_DEPTH });
+const compiled = new Map<string, JSONPathQuery>();
+
+/** The compiled query, cached: a run uses the same few paths thousands of times. */
+function compile(path: string): JSONPathQuery {
+  let q = compiled.get(path);
+  if (q === undefined) {
+    q = env.compile(path);
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(path, q);
+  }
+  return q;
+}
+
+/** json-p3 ends messages with `('<path>':<index>)`; the caller shows the path and column itself. */
+function cleanMessage(e: Error): string {
+  // The lexer's own wording for a path that ends in "." or "..".
+  if (/backup beyond start/.test(e.message)) return 'expected a name, "*" or "[" after "."';
+  return e.message.replace(/\s*\('(?:[^'\\]|\\.)*':\d+\)\s*$/s, '').replace(/\s*\([^()]*:\d+\)\s*$/, '');
+}
+
+/**
+ * Checks a JSONPath against RFC 9535 without evaluating it. On failure the
+ * message says what is wrong and `col` (1-based) where inside the path.
  */
 export function checkJsonPath(path: string): JsonPathCheck {
-  const structural = checkStructure(path);
-  if (!structural.ok) return structural;
+  if (path.length === 0) return { ok: false, message: 'empty JSONPath', col: 1 };
+  if (path.length > MAX_PATH_LENGTH) return { ok: false, message: `JSONPath longer than ${MAX_PATH_LENGTH} characters`, col: MAX_PATH_LENGTH + 1 };
   try {
-    JSONPath({ path, json: {}, eval: false, wrap: true, ignoreEvalErrors: false });
+    return { ok: true, singular: compile(path).singularQuery() };
   } catch (e) {
-    return { ok: false, message: `not a valid JSONPath: ${(e as Error).message}` };
-  }
-  return { ok: true };
-}
-
-function fail(message: string, i: number): JsonPathCheck {
-  return { ok: false, message, col: i + 1 };
-}
-
-function checkStructure(p: string): JsonPathCheck {
-  if (p.length === 0) return fail('empty JSONPath', 0);
-  if (p.length > MAX_LENGTH) return fail(`JSONPath longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
-  // jsonpath-plus reads `(...)` and `@` specially even inside quoted names, so they are refused everywhere.
-  const paren = p.search(/[(@]/);
-  const bad = paren > 0 && p[paren - 1] === '?' ? paren - 1 : paren >= 0 ? paren : firstUnquotedSpecial(p);
-  if (bad >= 0) {
-    const c = p[bad] as string;
-    return c === '?' || c === '('
-      ? fail('filter and script expressions ("?(", "(@") are not allowed in JSONPaths', bad)
-      : fail(`"${c}" is not allowed in JSONPaths (only $ . .. * [index] ['name'] and slices)`, bad);
-  }
-  if (p[0] !== '$') return fail('a JSONPath starts with "$"', 0);
-  let i = 1;
-  while (i < p.length) {
-    const ch = p[i];
-    if (ch === '.') {
-      const deep = p[i + 1] === '.';
-      i += deep ? 2 : 1;
-      if (p[i] === '*') {
-        i++;
-        continue;
-      }
-      if (deep && p[i] === '[') continue;
-      const m = NAME.exec(p.slice(i));
-      if (!m) return fail(i >= p.length ? 'a JSONPath cannot end with "."' : `unexpected "${p[i]}" after "."`, i);
-      i += m[0].length;
-      continue;
+    if (e instanceof JSONPathError) {
+      const index = e.token?.index;
+      return { ok: false, message: cleanMessage(e), ...(typeof index === 'number' ? { col: Math.min(index, path.length - 1) + 1 } : {}) };
     }
-    if (ch === '[') {
-      const end = closingBracket(p, i);
-      if (end < 0) return fail('unclosed "["', i);
-      const inner = p.slice(i + 1, end);
-      const bad = checkSelector(inner);
-      if (bad !== undefined) return fail(bad, i + 1);
-      i = end + 1;
-      continue;
-    }
-    return fail(`unexpected "${ch}"`, i);
-  }
-  return { ok: true };
-}
-
-/** Characters that make jsonpath-plus do more than select (scripts, parents, property names), outside quoted names. */
-function firstUnquotedSpecial(p: string): number {
-  let quote: string | undefined;
-  for (let j = 0; j < p.length; j++) {
-    const c = p[j] as string;
-    if (quote) {
-      if (c === '\\') j++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') quote = c;
-    else if ('?()@`^~'.includes(c)) return j;
-  }
-  return -1;
-}
-
-/** Index of the `]` closing the `[` at `open`, skipping quoted names; -1 when there is none. */
-function closingBracket(p: string, open: number): number {
-  let quote: string | undefined;
-  for (let j = open + 1; j < p.length; j++) {
-    const c = p[j];
-    if (quote) {
-      if (c === '\\') j++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === '[') return -1;
-    else if (c === ']') return j;
-  }
-  return -1;
-}
-
-/** Why a bracket selector is not allowed, or undefined when it is. */
-function checkSelector(inner: string): string | undefined {
-  const s = inner.trim();
-  if (s === '') return 'empty "[]"';
-  if (s === '*') return undefined;
-  for (const part of splitUnion(s)) {
-    const t = part.trim();
-    if (INDEX.test(t) || SLICE.test(t)) continue;
-    if (/^'(?:[^'\\]|\\.)*'$/.test(t) || /^"(?:[^"\\]|\\.)*"$/.test(t)) continue;
-    return `"[${inner}]" is not an index, a slice, '*' or a quoted name`;
-  }
-  return undefined;
-}
-
-function splitUnion(s: string): string[] {
-  const parts: string[] = [];
-  let quote: string | undefined;
-  let start = 0;
-  for (let j = 0; j < s.length; j++) {
-    const c = s[j];
-    if (quote) {
-      if (c === '\\') j++;
-      else if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') quote = c;
-    else if (c === ',') {
-      parts.push(s.slice(start, j));
-      start = j + 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
-}
-
-/** Values the path selects (always a list). Never throws and never evaluates code: [] on any problem. */
-export function queryJsonPath(json: unknown, path: string): unknown[] {
-  const direct = walkPlainPath(json, path);
-  if (direct) return direct;
-  if (!checkStructure(path).ok) return [];
-  try {
-    const out: unknown = JSONPath({ path, json: json as object, eval: false, wrap: true });
-    return Array.isArray(out) ? out : [];
-  } catch {
-    return [];
+    if (e instanceof RangeError) return { ok: false, message: 'JSONPath nested too deeply to parse' };
+    throw e;
   }
 }
 
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_]/;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype', 'length']);
+export interface EvaluateOptions {
+  /**
+   * The same value with every bigint (an integer beyond 2^53) as a number.
+   * Filters compare JSON numbers, and json-p3 sees only JS numbers, so a
+   * query with a filter selects on this view; the values returned are still
+   * taken from `json`, exact.
+   */
+  numbers?: () => unknown;
+}
+
+/** The value at a json-p3 node location (names and indexes from the root). */
+function valueAt(json: unknown, location: readonly (string | number)[]): unknown {
+  let cur = json;
+  for (const key of location) cur = (cur as Record<string | number, unknown>)[key];
+  return cur;
+}
 
 /**
- * The most common extraction, `$.data[0].id`, walked directly: a chain of
- * `.name` and `[index]` over objects and arrays that all exist. It selects
- * what jsonpath-plus selects (a differential test holds the two together)
- * without its parser and tracer, which cost more than the rest of a step's
- * extraction. Anything else (a missing key, a primitive on the way, other
- * syntax) returns undefined and goes to jsonpath-plus.
+ * Evaluates an RFC 9535 query against a JSON value. Never throws: an invalid
+ * path, or a body too deep for the query (see {@link MAX_QUERY_DEPTH}), is
+ * `{ ok: false }`, which a caller must report as such and never as "no match".
  */
-export function walkPlainPath(json: unknown, path: string): unknown[] | undefined {
-  if (path.length < 2 || path.length > MAX_LENGTH || path[0] !== '$') return undefined;
-  let cur = json;
-  let i = 1;
-  while (i < path.length) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    const ch = path[i];
-    let key: string;
-    if (ch === '.') {
-      let j = i + 1;
-      if (!NAME_START.test(path[j] ?? '')) return undefined;
-      while (j < path.length && NAME_CHAR.test(path[j]!)) j++;
-      key = path.slice(i + 1, j);
-      if (Array.isArray(cur) || RESERVED.has(key)) return undefined;
-      i = j;
-    } else if (ch === '[') {
-      const close = path.indexOf(']', i);
-      const digits = close === -1 ? '' : path.slice(i + 1, close);
-      if (!/^(?:0|[1-9][0-9]{0,8})$/.test(digits)) return undefined;
-      key = digits;
-      if (!Array.isArray(cur)) return undefined;
-      i = close + 1;
-    } else {
-      return undefined;
+export function evaluateJsonPath(json: unknown, path: string, opts: EvaluateOptions = {}): JsonPathResult {
+  const check = checkJsonPath(path);
+  if (!check.ok) return { ok: false, message: `not a valid JSONPath: ${check.message}${check.col !== undefined ? ` (at character ${check.col})` : ''}` };
+  try {
+    const query = compile(path);
+    // Only a filter compares numbers; a '?' inside a quoted name merely takes this slower route.
+    const view = opts.numbers && path.includes('?') ? opts.numbers() : json;
+    const values = view === json ? query.query(json as never).values() : query.query(view as never).nodes.map((n) => valueAt(json, n.location));
+    return { ok: true, values, singular: check.singular };
+  } catch (e) {
+    if (e instanceof JSONPathRecursionLimitError || e instanceof RangeError) {
+      return { ok: false, message: `could not evaluate ${path}: the body is nested deeper than ${MAX_QUERY_DEPTH} levels` };
     }
-    if (!Object.hasOwn(cur, key)) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+    return { ok: false, message: `could not evaluate ${path}: ${e instanceof Error ? cleanMessage(e) : String(e)}` };
   }
-  return [cur];
+}
+
+/**
+ * The values a JSONPath selects (RFC 9535 nodelist, document order; [] when
+ * nothing matches). Throws {@link JsonPathError} for an invalid path or a
+ * query that could not be evaluated, so a failure is never taken for "no match".
+ */
+export function queryJsonPath(json: unknown, path: string): unknown[] {
+  const r = evaluateJsonPath(json, path);
+  if (!r.ok) throw new JsonPathError(r.message);
+  return r.values;
 }

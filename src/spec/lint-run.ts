@@ -59,7 +59,7 @@ function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
 }
 
 /** What a `use:` target exports: its extracts and, recursively, its own uses' (cycles stop). */
-function createExportsReader(): (absPath: string) => ReadonlySet<string> | undefined {
+export function createExportsReader(): (absPath: string) => ReadonlySet<string> | undefined {
   const cache = new Map<string, Set<string> | undefined>();
   const read = (absPath: string, seen: Set<string>): Set<string> | undefined => {
     if (cache.has(absPath)) return cache.get(absPath);

@@ -109,13 +109,27 @@ function lintStep(s: ParsedStep, ctx: LintContext): Diagnostic[] {
   return out;
 }
 
+/**
+ * The span of one character of a path inside its scalar's span, when the
+ * scalar is the path as written (plain, or quoted without escapes);
+ * otherwise the whole scalar.
+ */
+function charSpan(span: Span, jp: string, col: number | undefined): Span {
+  if (col === undefined || span.endCol === undefined || (span.endLine !== undefined && span.endLine !== span.line)) return span;
+  const width = span.endCol - span.col;
+  const offset = width === jp.length ? 0 : width === jp.length + 2 ? 1 : undefined;
+  if (offset === undefined) return span;
+  const at = span.col + offset + col - 1;
+  return { file: span.file, line: span.line, col: at, endLine: span.line, endCol: at + 1 };
+}
+
 function checkPathExpr(jp: string, span: Span): Diagnostic[] {
   const r = checkJsonPath(jp);
   if (r.ok) return [];
   return [
     diag('error', 'bad-jsonpath', `JSONPath "${jp}": ${r.message}${r.col !== undefined ? ` (at character ${r.col})` : ''}`, {
-      span,
-      hint: 'use plain JSONPath like $.data.items[0].id; filters and scripts (?(), (@)) are not allowed',
+      span: charSpan(span, jp, r.col),
+      hint: "write an RFC 9535 JSONPath, e.g. $.data.items[0].id or $.data[?@.status=='open'].id",
     }),
   ];
 }
@@ -159,6 +173,15 @@ export function pathMatchesEndpoint(stepPath: string, endpointPath: string): boo
     if (/^\{[^{}]+\}$/.test(seg)) return got.length > 0;
     return got === seg && !TEMPLATE_SEGMENT.test(got);
   });
+}
+
+/**
+ * The lint rules a run also enforces before sending anything: a spec whose Test Request never
+ * calls its own `endpoint:` would be "verified" on some other call's answer. `verify` makes such
+ * a spec `invalid` (docs/results.md). One owner: lint reports the same diagnostic from here.
+ */
+export function runBlockingChecks(doc: SpecDocument): Diagnostic[] {
+  return endpointCalled(doc, doc.frontMatterSpans['endpoint.value'] ?? doc.frontMatterSpans.endpoint ?? { file: doc.file, line: 1, col: 1 });
 }
 
 function endpointCalled(doc: SpecDocument, span: Span): Diagnostic[] {

@@ -1,3 +1,4 @@
+import { yamlErrorStart } from './yaml-error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LineIndex, Span } from '../source/span.js';
@@ -57,7 +58,7 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
   }
   let doc;
   try {
-    doc = yamlLib().parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false });
+    doc = yamlLib().parseDocument(yamlText, { uniqueKeys: true, prettyErrors: false, strict: true, keepSourceTokens: false, intAsBigInt: true });
   } catch (e) {
     ctx.diagnostics.push(diag('error', 'yaml-syntax', `YAML could not be read: ${(e as Error).message}`, { span: spanAt(ctx, 0) }));
     return undefined;
@@ -76,7 +77,11 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
         : code === 'yaml-too-deep'
           ? `keep nesting under ${MAX_DEPTH} levels`
           : 'check indentation, quoting and brackets around this position';
-    ctx.diagnostics.push(diag('error', code, message, { span: spanAt(ctx, e.pos[0], e.pos[1]), hint }));
+    // An unclosed quote or bracket is reported where it opens, not where the parser gave up.
+    const start = code === 'yaml-syntax' ? yamlErrorStart(yamlText, e.pos[0], e.message) : undefined;
+    const span = start !== undefined ? spanAt(ctx, start, start + 1) : spanAt(ctx, e.pos[0], e.pos[1]);
+    const where = start !== undefined ? `this ${yamlText[start]} is never closed: add its closing ${CLOSER[yamlText[start]!] ?? ''}` : hint;
+    ctx.diagnostics.push(diag('error', code, message, { span, hint: where }));
   }
   for (const w of doc.warnings) {
     if (w.code === 'TAG_RESOLVE_FAILED') {
@@ -95,6 +100,8 @@ export function loadYaml(yamlText: string, ctx: LoadContext): Located | undefine
   out.value = walker.walk(doc.contents, '', 0);
   return walker.failed ? undefined : out;
 }
+
+const CLOSER: Record<string, string> = { '"': '"', "'": "'", '[': ']', '{': '}' };
 
 class Walker {
   failed = false;
@@ -134,7 +141,8 @@ class Walker {
       if (typeof v === 'string' && n.range) {
         this.#out.strings.push({ at, value: v, start: this.#ctx.base + n.range[0], end: this.#ctx.base + n.range[1] });
       }
-      if (typeof v === 'bigint') return Number(v);
+      // Integers beyond 2^53 stay exact (an `equals: 9007199254740993` must not mean ...992).
+      if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
       return v instanceof Uint8Array || v instanceof Date ? String(n.source ?? '') : v;
     }
     if (isSeq(n)) {

@@ -135,16 +135,21 @@ describe('exit codes', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/mixed\/b-bad\.md:\d+:\d+/);
     const report = await readJson<{ specs: { file: string; verdict: string }[] }>(path.join(work.dir, 'mixed.json'));
+    // The broken file is in the report, in its place, as invalid.
     expect(report.specs.map((s) => [s.file, s.verdict])).toEqual([
       ['mixed/a-good.md', 'verified'],
+      ['mixed/b-bad.md', 'invalid'],
       ['mixed/c-good.md', 'verified'],
     ]);
   });
 
-  it('0 with a warning when a filter matches nothing', async () => {
+  it('1 when a filter matches nothing (a run that verified nothing is never green), 0 with --pass-with-no-specs', async () => {
     const r = await runCli(['verify', '--grep', 'no-such-endpoint'], { cwd: work.dir, env: env() });
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/no spec matched/);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: no spec matched/);
+    const allowed = await runCli(['verify', '--grep', 'no-such-endpoint', '--pass-with-no-specs'], { cwd: work.dir, env: env() });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toMatch(/warning: no spec matched/);
   });
 });
 
@@ -275,10 +280,9 @@ describe('write-back through the CLI', () => {
     expect(now.replace(/^(status|timesReused|verifiedAt):.*\n/gm, '')).toBe(original.replace(/^(status|timesReused|verifiedAt):.*\n/gm, ''));
   });
 
-  it('a missing token fails with the variable named and nothing sent', async () => {
+  it('a missing token is an error (exit 3) with the variable named and nothing sent', async () => {
     const before = hits.length;
     const r = await runCli(['verify', 'specs/list-items.md', '--no-write'], { cwd: work.dir, env: { ITEMS_URL: base } });
-    // Nothing could be sent: an `error` outcome, exit 3.
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/ITEMS_TOKEN|VERIFY_TOKEN_STAFF/);
     expect(hits.length).toBe(before);

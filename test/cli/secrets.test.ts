@@ -116,6 +116,7 @@ describe('secrets', () => {
 
   it('an empty token variable fails fast and sends nothing', async () => {
     const r = await runCli(['verify', 'specs/bearer/ok.md', '--no-write'], { cwd: work.dir, env: { T_BEARER: '' } });
+    // Nothing was sent, so nothing was learned: a runtime error, not a failing doc.
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/T_BEARER|VERIFY_TOKEN_STAFF/);
   });

@@ -26,8 +26,9 @@ afterAll(async () => {
   await sandbox.close();
 });
 
+// The endpoint is the path the Test Request calls (verify requires a spec to call its own endpoint).
 const listSpec = (pathName: string, tokenType: string): string => `---
-endpoint: "GET /api/v2/conversations"
+endpoint: "GET ${pathName}"
 tokens: [${tokenType}]
 status: draft
 ---

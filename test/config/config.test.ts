@@ -185,9 +185,21 @@ describe('environment names', () => {
 });
 
 describe('no config file', () => {
-  it('uses the built-in sandbox environment of this repository, rooted at cwd', async () => {
+  it('is one ad-hoc API from --base-url for every spec, never the sandbox; with no base URL, one clear error', async () => {
     expect(findConfig(dir)).toBeUndefined();
     const raw = await loadConfig({ cwd: dir, env: {} });
+    expect(raw).toMatchObject({ adHoc: true, sandbox: false, diagnostics: [] });
+    const none = resolveEnvironment(raw, { env: {}, overrides: {} });
+    expect(none.environment).toBeUndefined();
+    expect(none.diagnostics).toMatchObject([{ code: 'config-none', severity: 'error' }]);
+    expect(none.diagnostics[0]!.hint).toMatch(/--base-url.*endpoint-verify init/);
+    const { environment } = resolveEnvironment(raw, { env: {}, overrides: { baseUrl: 'http://127.0.0.1:1/gw/', fallbackUrl: 'http://127.0.0.1:1/gw2', vars: { a: '1' } } });
+    expect(environment).toMatchObject({ adHoc: true, sandbox: false, apis: [{ baseUrl: 'http://127.0.0.1:1/gw', fallbackUrl: 'http://127.0.0.1:1/gw2', vars: { a: '1' } }] });
+    expect(environment!.apis[0]!.specsDir).toBeUndefined();
+  });
+
+  it('with --sandbox uses the built-in sandbox environment of this repository, rooted at cwd', async () => {
+    const raw = await loadConfig({ cwd: dir, env: {}, sandbox: true });
     expect(raw.file).toBeUndefined();
     expect(raw.rootDir).toBe(dir);
     expect(raw).toMatchObject({ envName: 'sandbox', sandbox: true, diagnostics: [] });
@@ -225,9 +237,9 @@ describe('no config file', () => {
     });
   });
 
-  it('only knows the sandbox environment', async () => {
-    const raw = await loadConfig({ cwd: dir, env: {}, envName: 'staging' });
-    expect(raw.diagnostics[0]).toMatchObject({ code: 'config-env', hint: 'environments: sandbox' });
+  it('with --sandbox picks the sandbox environment whatever --env says', async () => {
+    const raw = await loadConfig({ cwd: dir, env: {}, envName: 'staging', sandbox: true });
+    expect(raw).toMatchObject({ envName: 'sandbox', sandbox: true, diagnostics: [] });
   });
 });
 

@@ -86,7 +86,7 @@ describe('resolveEnvironment', () => {
       fallbackUrl: 'http://127.0.0.1:7/fb',
       auth: { header: 'Authorization', scheme: 'Bearer' },
       tokens: { staff: { env: 'ITEMS_STAFF', auth: { header: 'Authorization', scheme: 'Token' } }, admin: { env: 'ITEMS_ADMIN' } },
-      vars: { business_id: 'biz_001', page_size: '25' },
+      vars: { business_id: 'biz_001', page_size: 25 },
       specsDir: path.join(dir, 'specs/items'),
     });
     expect(keys).toMatchObject({ baseUrl: 'http://127.0.0.1:1/keys', auth: { header: 'X-API-Key', scheme: '' }, specsDir: path.join(dir, 'specs/keys') });
@@ -154,7 +154,7 @@ describe('overrides', () => {
       env: { ITEMS_URL: 'http://127.0.0.1:7', BIZ: 'biz_env' },
       overrides: { vars: { business_id: 'biz_cli', tier: 'cli' } },
     });
-    expect(environment!.apis[0]!.vars).toEqual({ business_id: 'biz_cli', page_size: '25', tier: 'cli' });
+    expect(environment!.apis[0]!.vars).toEqual({ business_id: 'biz_cli', page_size: 25, tier: 'cli' });
     expect(environment!.vars).toEqual({ region: 'eu', tier: 'cli', business_id: 'biz_cli' });
   });
 

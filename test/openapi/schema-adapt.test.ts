@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptSchema } from '../../src/openapi/schema-adapt.js';
+import { adaptSchema, requiredFor } from '../../src/openapi/schema-adapt.js';
 
 describe('adaptSchema', () => {
   it('3.0 nullable and 2.0 x-nullable admit null (enums too); annotations go, named properties stay', () => {
@@ -24,5 +24,18 @@ describe('adaptSchema', () => {
     const shared = { type: 'string', nullable: true };
     const out = adaptSchema({ properties: { a: shared, b: shared } }, { openapi31: false }) as { properties: Record<string, unknown> };
     expect(out.properties.a).toBe(out.properties.b);
+  });
+});
+
+describe('readOnly and writeOnly by direction (3.0 and 3.1)', () => {
+  const user = { type: 'object', required: ['id', 'name', 'password'], properties: { id: { type: 'string', readOnly: true }, name: { type: 'string' }, password: { type: 'string', writeOnly: true } } };
+
+  it.each([false, true])('a writeOnly property is not required in a response (openapi31: %s)', (openapi31) => {
+    expect((adaptSchema(user, { openapi31 }) as { required: string[] }).required).toEqual(['id', 'name']);
+  });
+
+  it('a readOnly property is not required in a request', () => {
+    expect(requiredFor(user, 'request')).toEqual(['name', 'password']);
+    expect(requiredFor(user, 'response')).toEqual(['id', 'name']);
   });
 });

@@ -14,7 +14,8 @@ function options(out: ReporterOptions['stdout'], extra: Partial<ReporterOptions>
   return {
     stdout: out,
     cwd: '/work',
-    color: true,
+    // What the CLI's useColor() decides: colour on a terminal (FORCE_COLOR aside).
+    color: out.isTTY === true,
     quiet: false,
     verbose: false,
     sources: (f) => SOURCES[f],
@@ -37,12 +38,21 @@ async function play(reporter: ConsoleReporter, result: RunResult): Promise<void>
 }
 
 describe('console reporter', () => {
-  it('writes no escape code at all when stdout is not a terminal, even with colour asked for', async () => {
+  it('writes no escape code at all when stdout is not a terminal', async () => {
     const s = sink(false);
     await play(new ConsoleReporter(options(s.out, { verbose: true })), fixtureResult());
     expect(s.text()).not.toContain('\u001b');
     expect(s.text()).not.toContain('\r');
     // The server's own escape codes in the response snippet are stripped too.
+    expect(s.text()).toContain('boom red');
+  });
+
+  it('with colour forced (--color, FORCE_COLOR) colours a log that is not a terminal, without the live line', async () => {
+    const s = sink(false);
+    await play(new ConsoleReporter(options(s.out, { color: true })), fixtureResult());
+    expect(s.text()).toContain('\u001b[32m✓ verified');
+    expect(s.text()).not.toContain('\r');
+    // The server's own escape codes are still stripped.
     expect(s.text()).toContain('boom red');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { junitReport, xmlAttr, xmlText } from '../../src/report/junit.js';
+import type { SpecResult } from '../../src/run/result.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 
 interface XmlNode {
@@ -52,7 +53,9 @@ describe('JUnit reporter', () => {
 
   it('is well-formed, one testsuite per API and one testcase per spec', () => {
     expect(root.name).toBe('testsuites');
-    expect(root.attrs).toMatchObject({ tests: '5', failures: '1', errors: '1', skipped: '1' });
+    // junit-10 has no `skipped` on <testsuites>; each <testsuite> carries its own.
+    expect(root.attrs).toMatchObject({ tests: '5', failures: '1', errors: '1' });
+    expect(root.attrs.skipped).toBeUndefined();
     expect(root.children.map((s) => s.attrs.name)).toEqual(['platform', 'whatsapp']);
     const platform = root.children[0]!.children.filter((c) => c.name === 'testcase');
     expect(platform.map((c) => c.attrs.name)).toEqual(result.specs.filter((s) => s.api === 'platform').map((s) => s.endpoint));
@@ -90,5 +93,60 @@ describe('JUnit reporter', () => {
     expect(c.children[0]!.attrs.message).toContain('two lines');
     expect(xmlText('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
     expect(xmlAttr('"\'\n')).toBe('&quot;&apos;&#10;');
+  });
+
+  it('counts a spec invalid by its config as an error of its suite, with the config problem as the message', () => {
+    const invalid: SpecResult = {
+      file: 'specs/x/a.md',
+      endpoint: 'GET /x',
+      api: 'orders',
+      verdict: 'invalid',
+      reason: 'config: apis.orders.baseUrl uses ${ORDERS_URL}, which is not set',
+      gateway: 'primary',
+      durationMs: 0,
+      steps: [],
+      findings: [],
+      diagnostics: [{ code: 'config-unset-var', severity: 'error', message: 'apis.orders.baseUrl uses ${ORDERS_URL}, which is not set', span: { file: 'verify.config.yaml', line: 9, col: 5 } }],
+    };
+    const root = parseXml(junitReport(fixtureResult([...fixtureSpecs(), invalid])));
+    const suite = root.children.find((c) => c.attrs.name === 'orders')!;
+    expect(suite.attrs.errors).toBe('1');
+    expect(Number(root.attrs.errors)).toBe(fixtureSpecs().filter((x) => x.verdict === 'blocked').length + 1);
+    const error = suite.children.find((c) => c.name === 'testcase')!.children.find((c) => c.name === 'error')!;
+    expect(error.attrs.type).toBe('invalid');
+    expect(error.attrs.message).toContain('ORDERS_URL');
+  });
+});
+
+describe('JUnit reporter against the common JUnit schema (junit-10.xsd)', () => {
+  it('the schema check rejects what junit-10 forbids (a skipped attribute on <testsuites>)', async () => {
+    const { junitSchemaErrors } = await import('../helpers/junit-xsd.js');
+    const bad = '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="1" skipped="1"><testsuite name="a" tests="1" failures="0" errors="0"><testcase name="x"/></testsuite></testsuites>\n';
+    expect((await junitSchemaErrors(bad)).join('\n')).toMatch(/skipped/);
+  });
+
+  it('a run with every outcome, broken specs included, is valid', async () => {
+    const { junitSchemaErrors } = await import('../helpers/junit-xsd.js');
+    const result = fixtureResult();
+    const base = result.specs[0]!;
+    result.specs.push(
+      { ...base, file: 'specs/x/err.md', verdict: 'error', reason: 'call: nothing learned about the doc: connection refused', steps: [] },
+      {
+        ...base,
+        file: 'specs/x/bad.md',
+        endpoint: '',
+        api: '',
+        verdict: 'invalid',
+        reason: 'error[yaml-syntax]: bad <yaml> & "quotes"',
+        diagnostics: [{ code: 'yaml-syntax', severity: 'error', message: 'bad <yaml> & "quotes"', span: { file: 'specs/x/bad.md', line: 3, col: 9 }, hint: 'close the quote' }],
+        steps: [],
+      },
+    );
+    const xml = junitReport(result);
+    expect(await junitSchemaErrors(xml)).toEqual([]);
+    // The broken file is a testcase of its own, named by its file, pointing at its line.
+    expect(xml).toContain('<testcase name="specs/x/bad.md" classname="specs/x/bad.md"');
+    expect(xml).toContain('type="invalid">specs/x/bad.md:3: invalid: error[yaml-syntax]: bad &lt;yaml&gt; &amp; "quotes"');
+    expect(xml).toContain('specs/x/bad.md:3:9: error[yaml-syntax]: bad &lt;yaml&gt; &amp; "quotes" (hint: close the quote)');
   });
 });

@@ -171,18 +171,18 @@ describe('verdicts, onFail and cleanup', () => {
     expect(r.steps[1]!.assertions[0]).toMatchObject({ actual: 500, passed: false });
   });
 
-  it('a spec without Test Request steps is failing', async () => {
+  it('a spec without Test Request steps is invalid (a broken spec, not a wrong doc)', async () => {
     server.on('GET', '/apigw/ok', { body: {} });
     const r = await run(loadSpec(specText({ prereq: step('p', '/ok') })));
-    expect(r).toMatchObject({ verdict: 'failing', reason: 'no Test Request steps' });
+    expect(r).toMatchObject({ verdict: 'invalid', reason: 'no Test Request steps' });
   });
 
-  it('a network error fails the step with its code, not as an assertion', async () => {
+  it('a network error fails the step with its code, not as an assertion, and the verdict is error', async () => {
     const dead = await startTestServer();
     const api = testApi(dead);
     await dead.close();
     const r = await run(loadSpec(specText({ test: step('t', '/ok') })), { api, environment: testEnvironment(api) });
-    expect(r.verdict).toBe('failing');
+    expect(r.verdict).toBe('error');
     expect(r.steps[0]!.error?.code).toBe('network');
     expect(r.steps[0]!.assertions).toEqual([]);
   });
@@ -247,7 +247,6 @@ describe('tokens', () => {
     server.on('GET', '/apigw/ok', { body: {} });
     for (const env of [{}, { STAFF_TOKEN: '' }, { STAFF_TOKEN: '  ' }]) {
       const r = await run(loadSpec(specText({ test })), { env });
-      // Nothing was sent: nothing learned about the doc (shared outcome model).
       expect(r.verdict).toBe('error');
       expect(r.steps[0]!.error).toEqual({ code: 'token', message: 'no staff token: set STAFF_TOKEN or VERIFY_TOKEN_STAFF (nothing was sent)' });
       expect(r.steps[0]!.attempts).toBe(0);
@@ -298,7 +297,7 @@ describe('tokens', () => {
     for (const p of [`${server.url}/steal`, `//${host}/steal`, 'steal', 'HTTP://evil.example/x']) {
       const r = await run(loadSpec(specText({ test: `  - id: t\n    method: GET\n    path: "${p}"` })));
       expect(r.steps[0]!.error?.code).toBe('refused');
-      expect(r.verdict).toBe('failing');
+      expect(r.verdict).toBe('invalid');
     }
     expect(server.requests).toEqual([]);
   });

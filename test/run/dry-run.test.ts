@@ -65,6 +65,17 @@ describe('dry-run', () => {
     expect(entry!.curl).not.toContain('tok-123');
   });
 
+  it('shows the body the run would send: typed "{{x}}", JSON-escaped JSON text', () => {
+    const spec = fakeSpec('typed.md', {}, [
+      { id: 'a', method: 'POST', path: '/a', token: 'none', body: { n: '{{count}}', label: 'n={{count}}' } },
+      { id: 'b', method: 'POST', path: '/b', token: 'none', body: '{"name": "{{who}}", "n": {{count}}}' },
+    ]);
+    const e = environment([api({ baseUrl: 'https://h', vars: { count: 5, who: 'Jo "JD"' } })]);
+    const [a, b] = renderDryRun({ specs: [spec], environment: e, env: {} }, deps);
+    expect(a!.curl).toContain(`--data-raw '{"n":5,"label":"n=5"}'`);
+    expect(b!.curl).toContain(`--data-raw '{"name": "Jo \\"JD\\"", "n": 5}'`);
+  });
+
   it('names where an unknown value would come from: a use, a built-in, or nowhere', () => {
     const spec = fakeSpec('uses.md', {}, [
       { id: 'u', use: '../clients/list.md' } as Partial<Step>,

@@ -160,3 +160,70 @@ describe('headers, maxMs and schema', () => {
     expect(html).toMatchObject({ passed: false, message: expect.stringMatching(/^expected JSON, got text\/html/) });
   });
 });
+
+describe('RFC 9535 nodelists', () => {
+  it('a singular query is its value, absent when nothing matches', async () => {
+    expect(await body('$.items[-1].id', { equals: 'b' })).toEqual([['equals', true, 'b', 'b']]);
+    expect(await body('$.nope', { exists: false })).toEqual([['exists', true, false, undefined]]);
+    expect(await body('$', { equals: false }, view({ body: 'false' }))).toEqual([['equals', true, false, false]]);
+  });
+
+  it('any other query is a list: empty, one or many', async () => {
+    expect(await body('$[*].id', { contains: 4 }, view({ body: '[{"id":4}]' }))).toEqual([['contains', true, 4, [4]]]);
+    expect(await body('$[*]', { length: 0 }, view({ body: '[]' }))).toEqual([['length', true, 0, 0]]);
+    expect(await body("$['name','active']", { equals: ['Ada Lovelace', true] })).toEqual([['equals', true, ['Ada Lovelace', true], ['Ada Lovelace', true]]]);
+    expect(await body('$.items[?@.id=="z"]', { exists: false })).toEqual([['exists', true, false, []]]);
+    expect(await body('$..id', { type: 'array' })).toEqual([['type', true, 'array', [7, 'a', 'b']]]);
+  });
+
+  it('a query that cannot be evaluated fails with its own message, so exists: false cannot pass on it', async () => {
+    const deep = `${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}`;
+    const r = await check({ body: { '$..a': { exists: false } } }, view({ body: deep }));
+    expect(r[1]).toMatchObject({ op: 'evaluate', passed: false });
+    expect(r[1]?.message).toMatch(/could not evaluate \$\.\.a: the body is nested deeper than/);
+  });
+});
+
+describe('exact numbers', () => {
+  it('an integer beyond 2^53 compares exactly', async () => {
+    const v = (): ResponseView => view({ body: '{"id":9007199254740993}' });
+    expect(await body('$.id', { equals: 9007199254740993n as unknown as number }, v())).toEqual([['equals', true, '9007199254740993', '9007199254740993']]);
+    expect((await body('$.id', { equals: 9007199254740992 }, v()))[0]?.[1]).toBe(false);
+    expect(await body('$.id', { type: 'integer' }, v())).toEqual([['type', true, 'integer', '9007199254740993']]);
+  });
+});
+
+describe('stored actual values', () => {
+  it('are capped in depth and size, whatever the body', async () => {
+    const wide = JSON.stringify({ list: Array.from({ length: 10_000 }, (_, i) => ({ i })) });
+    const [[, passed, , actual]] = (await body('$.list', { length: 3 }, view({ body: wide }))) as [[string, boolean, unknown, unknown]];
+    expect(passed).toBe(false);
+    const r = await check({ body: { '$.list': { equals: [] } } }, view({ body: wide }));
+    const stored = r[1]?.actual as unknown[];
+    expect(stored).toHaveLength(51);
+    expect(stored[50]).toBe('[… 9950 more items]');
+    expect(actual).toBe(10_000);
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const d = await check({ body: { '$.a': { equals: 1 } } }, view({ body: deep }));
+    expect(d[1]?.passed).toBe(false);
+    expect(JSON.stringify(d[1]?.actual).length).toBeLessThan(200);
+  });
+});
+
+describe('filters over big integers', () => {
+  it('compare them as numbers and return them exactly', async () => {
+    const v = (): ResponseView => view({ body: '{"data":[{"id":9007199254740993,"s":"a"},{"id":12,"s":"b"}]}' });
+    expect(await body('$.data[?@.id > 100].id', { equals: [9007199254740993n as unknown as number] }, v())).toEqual([['equals', true, ['9007199254740993'], ['9007199254740993']]]);
+    expect(await body("$.data[?@.s == 'a'].id", { length: 1 }, v())).toEqual([['length', true, 1, 1]]);
+  });
+});
+
+describe('schema over a very deep body', () => {
+  it('a recursive schema that exhausts the stack fails with its own message', async () => {
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    const schema = { $ref: '#/definitions/node', definitions: { node: { type: 'object', properties: { a: { $ref: '#/definitions/node' } } } } };
+    const r = await check({ schema }, view({ body: deep }));
+    expect(r[1]).toMatchObject({ kind: 'schema', passed: false });
+    expect(r[1]?.message).toContain('nested too deeply');
+  });
+});

@@ -11,12 +11,24 @@ function view(body: string, headers: Record<string, string> = { 'content-type': 
 const CLIENTS = JSON.stringify({ data: { clients: [{ id: 'cli_001', n: 3, tags: ['a'] }] } });
 
 describe('short form (a JSONPath on the JSON body)', () => {
-  it('takes the first match, keeping its JSON type', () => {
+  it('a singular query gives its value, keeping its JSON type; any other query the list (RFC 9535 nodelist)', () => {
     const v = view(CLIENTS);
     expect(extractValue('$.data.clients[0].id', v)).toEqual({ ok: true, value: 'cli_001' });
     expect(extractValue('$.data.clients[0].n', v)).toEqual({ ok: true, value: 3 });
     expect(extractValue('$.data.clients[0].tags', v)).toEqual({ ok: true, value: ['a'] });
-    expect(extractValue('$..id', v)).toEqual({ ok: true, value: 'cli_001' });
+    expect(extractValue('$..id', v)).toEqual({ ok: true, value: ['cli_001'] });
+    expect(extractValue('$.data.clients[-1].id', v)).toEqual({ ok: true, value: 'cli_001' });
+  });
+
+  it('an integer beyond 2^53 is extracted exactly', () => {
+    expect(extractValue('$.id', view('{"id":9007199254740993}'))).toEqual({ ok: true, value: 9007199254740993n });
+  });
+
+  it('a query that cannot be evaluated is its own failure, not "no match"', () => {
+    const deep = `${'{"a":'.repeat(1500)}1${'}'.repeat(1500)}`;
+    const x = extractValue('$..b', view(deep));
+    expect(x.ok).toBe(false);
+    expect(!x.ok && x.message).toMatch(/could not evaluate \$\.\.b: the body is nested deeper than/);
   });
 
   it('zero matches says what came back', () => {

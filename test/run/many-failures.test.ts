@@ -11,7 +11,7 @@ import { readSpec } from '../../src/spec/parse.js';
 
 /**
  * 1,000 failing steps (500s and refused connections) in one run: every spec
- * gets a failing verdict with the right error kind, and when the run returns
+ * gets the verdict of its kind (failing on a 500, error on a refused connection), and when the run returns
  * no connection to the server is left open.
  */
 
@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('a run of 1,000 failing steps', () => {
-  it('gives each spec a failing verdict of the right kind and leaves no socket open', async () => {
+  it('gives each spec the verdict of its kind and leaves no socket open', async () => {
     const auth = { header: 'Authorization', scheme: 'Bearer' };
     const environment: Environment = {
       name: 't',
@@ -70,7 +70,7 @@ describe('a run of 1,000 failing steps', () => {
     const r = await runSpecs({ specs, environment, env: {}, loadSpec: (abs) => readSpec(abs, abs), concurrency: 32, signal: controller.signal });
     process.off('warning', onWarning);
     expect(warnings).toEqual([]);
-    expect(r.summary).toMatchObject({ total: 1000, failing: 1000, verified: 0 });
+    expect(r.summary).toMatchObject({ total: 1000, failing: 500, error: 500, verified: 0 });
     const byKind = (i: number): string => {
       const step = r.specs[i]!.steps[0]!;
       return step.error?.code ?? (step.assertions[0]?.passed === false ? `status ${String(step.assertions[0].actual)}` : 'passed');

@@ -241,15 +241,19 @@ describe('runSpecs: gateways', () => {
       write: { roots: [ROOT] },
     });
     const result = await runSpecs(opts);
-    expect(result.specs[0]!.verdict).toBe('skipped');
+    expect(result.specs[0]!.verdict).toBe('invalid');
     expect(result.specs[0]!.reason).toMatch(/^config: .*useFallbackApi: true.*no fallbackUrl/);
+    expect(result.specs[0]!.diagnostics).toMatchObject([{ code: 'config-no-fallback', severity: 'error' }]);
+    expect(result.specs[0]!.diagnostics![0]!.hint).toMatch(/fallbackUrl/);
     expect(fakes.writes).toHaveLength(0);
   });
 
-  it('a spec whose API cannot be found is skipped with a config reason and the rest runs', async () => {
+  it('a spec whose API cannot be found is invalid with the config diagnostic, and the rest runs', async () => {
     const { opts } = options([fakeSpec('a.md', { api: 'nope' }), fakeSpec('b.md')], async () => chainResult('verified'));
     const result = await runSpecs(opts);
-    expect(result.specs[0]).toMatchObject({ verdict: 'skipped', api: 'nope', reason: 'config: no API named "nope" in environment "test"' });
+    expect(result.specs[0]).toMatchObject({ verdict: 'invalid', api: 'nope', reason: 'config: no API named "nope" in environment "test"' });
+    expect(result.specs[0]!.diagnostics?.[0]?.message).toBe('no API named "nope" in environment "test"');
+    expect(result.summary).toMatchObject({ invalid: 1, verified: 1, skipped: 0 });
     expect(result.specs[1]!.verdict).toBe('verified');
   });
 });
@@ -434,12 +438,12 @@ describe('runSpecs: write-back and secrets', () => {
     expect(result.specs[0]!.writeBack).toBeUndefined();
   });
 
-  it('a chain that throws is reported failing and never written back', async () => {
+  it('a chain that throws is reported error (nothing learned) and never written back', async () => {
     const { opts, fakes } = options([fakeSpec('a.md')], async () => {
       throw new Error('boom');
     }, { write: { roots: [ROOT] } });
     const result = await runSpecs(opts);
-    expect(result.specs[0]).toMatchObject({ verdict: 'failing', reason: 'internal error: boom' });
+    expect(result.specs[0]).toMatchObject({ verdict: 'error', reason: 'internal error: boom' });
     expect(result.specs[0]!.writeBack?.outcome).toBe('skipped');
     expect(fakes.writes).toHaveLength(0);
   });

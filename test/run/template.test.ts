@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runChain } from '../../src/run/chain.js';
-import { builtins, renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from '../../src/run/template.js';
+import { builtins, isJsonMediaType, renderBody, renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from '../../src/run/template.js';
 import { chainContext, loadSpec, specText } from '../helpers/chain-harness.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -124,7 +124,8 @@ describe('templating through a chain against a server', () => {
       const ctx = chainContext(server, { cliVars });
       const r = await runChain(spec, ctx);
       await ctx.http.close();
-      expect(r.verdict).toBe('failing');
+      // A request the spec cannot produce is a broken spec, not a wrong doc.
+      expect(r.verdict).toBe('invalid');
       expect(r.steps[0]!.error?.code).toBe(code);
       expect(r.steps[0]!.error?.message).toMatch(re);
       expect(r.steps[0]!.error?.message).toContain(`tpl.md:${line}:`);
@@ -152,5 +153,60 @@ describe('templating through a chain against a server', () => {
     const sent = server.requests[1]!;
     expect(JSON.parse(sent.body)).toEqual({ count: 7, obj: { a: [1] }, tag: 'n-7', when: 1_000_000_000 });
     expect(sent.headers['content-type']).toBe('application/json');
+  });
+
+  it('a query value is form-encoded, a text body with its own content type is sent as written', async () => {
+    server.on('GET', '/apigw/who', { body: { name: 'Jo & "Co"' } });
+    server.on('POST', '/apigw/notes', { body: { ok: true } });
+    const spec = loadSpec(
+      specText({
+        prereq: '  - id: who\n    method: GET\n    path: /who\n    extract: { name: "$.name" }',
+        test: '  - id: p\n    method: POST\n    path: /notes\n    params: { q: "{{name}}" }\n    headers: { Content-Type: text/plain }\n    body: "note: {{name}}"',
+      }),
+    );
+    const ctx = chainContext(server);
+    const r = await runChain(spec, ctx);
+    await ctx.http.close();
+    expect(r.verdict).toBe('verified');
+    const sent = server.requests[1]!;
+    expect(sent.rawUrl).toBe('/apigw/notes?q=Jo+%26+%22Co%22');
+    expect(sent.body).toBe('note: Jo & "Co"');
+    expect(sent.headers['content-type']).toBe('text/plain');
+  });
+});
+
+describe('JSON text bodies (body: | sent as JSON)', () => {
+  it('inside a JSON string a value is JSON-escaped', () => {
+    const text = renderBody('{"customer": "{{name}}", "note": "a \\"{{name}}\\" b"}', 'application/json', vars({ name: 'Jo "JD" Doe\n' }));
+    expect(JSON.parse(text)).toEqual({ customer: 'Jo "JD" Doe\n', note: 'a "Jo "JD" Doe\n" b' });
+  });
+
+  it('outside a string a value is written as its JSON value, exact big integers included', () => {
+    const text = renderBody('{"limit": {{n}}, "id": {{id}}, "name": {{name}}, "on": {{on}}}', 'application/json; charset=utf-8', vars({ n: 25, id: 9007199254740993n, name: 'Jo', on: true }));
+    expect(text).toBe('{"limit": 25, "id": 9007199254740993, "name": "Jo", "on": true}');
+  });
+
+  it('a text body with another content type is substituted as written', () => {
+    expect(renderBody('name={{name}}', 'text/plain', vars({ name: 'Jo "JD"' }))).toBe('name=Jo "JD"');
+    expect(isJsonMediaType('application/problem+json')).toBe(true);
+    expect(isJsonMediaType('text/plain')).toBe(false);
+  });
+
+  it('a structured body keeps "{{x}}" typed and serializes big integers exactly', () => {
+    expect(renderBody({ limit: '{{n}}', id: '{{id}}', label: 'page {{n}}' }, 'application/json', vars({ n: 25, id: 9007199254740993n }))).toBe(
+      '{"limit":25,"id":9007199254740993,"label":"page 25"}',
+    );
+  });
+
+  it('an undefined variable is an error in every body context', () => {
+    expect(templateError(() => renderBody('{"a": {{x}}}', 'application/json', vars({}))).variable).toBe('x');
+    expect(templateError(() => renderBody('{"a": "{{x}}"}', 'application/json', vars({}))).variable).toBe('x');
+  });
+});
+
+describe('big integers in paths and queries', () => {
+  it('are written with all their digits', () => {
+    expect(renderPath('/orders/{{id}}', vars({ id: 9007199254740993n }))).toBe('/orders/9007199254740993');
+    expect(renderString('{{id}}', vars({ id: 9007199254740993n }), 'params.id')).toBe('9007199254740993');
   });
 });

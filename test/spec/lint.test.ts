@@ -120,8 +120,8 @@ describe('rules', () => {
   it('bad-jsonpath: extract values and expect.body keys', () => {
     const ds = lint(
       spec({
-        pre: [{ ...CREATE, extra: ['extract:', '  id: "$.items["', '  x: { from: body, path: "$..[?(@.a)]" }'] }],
-        test: [{ ...GET, extra: ['expect:', '  body:', "    $.ok: { exists: true }", "    $.a[(@.length-1)]: { exists: true }"] }],
+        pre: [{ ...CREATE, extra: ['extract:', '  id: "$.items["', '  x: { from: body, path: "$..[?(@.a]" }'] }],
+        test: [{ ...GET, extra: ['expect:', '  body:', "    $.ok: { exists: true }", "    $.a[(@.length-1)]: { exists: true }", "    $.b[?@.c=='x']: { exists: true }"] }],
       }),
       ctx({ knownVars: new Set(['id']) }),
     );
@@ -130,6 +130,9 @@ describe('rules', () => {
       ['bad-jsonpath', 12],
       ['bad-jsonpath', 23],
     ]);
+    // The caret points at the character inside the path: the "[" that is never closed.
+    expect(ds[0]?.message).toContain('(at character 8)');
+    expect([ds[0]?.span?.col, ds[0]?.span?.endCol]).toEqual([19, 20]);
   });
 
   it('bad-method: not an HTTP method, lower case gets a hint', () => {

@@ -24,7 +24,8 @@ const BAD_INPUTS: { file: string; code: string; line: number; severity?: 'warnin
   { file: 'empty.md', code: 'empty-file', line: 1 },
   { file: 'bom-only.md', code: 'empty-file', line: 1 },
   { file: 'missing-front-matter.md', code: 'missing-front-matter', line: 1 },
-  { file: 'yaml-syntax-in-steps.md', code: 'yaml-syntax', line: 12 },
+  // The unclosed quote on line 11, where it opens (not the closing fence on line 12).
+  { file: 'yaml-syntax-in-steps.md', code: 'yaml-syntax', line: 11 },
   { file: 'unknown-step-key.md', code: 'unknown-step-key', line: 11 },
   { file: 'steps-not-list.md', code: 'steps-not-list', line: 9 },
   { file: 'bad-endpoint.md', code: 'bad-endpoint', line: 2 },

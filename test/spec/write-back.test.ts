@@ -38,7 +38,8 @@ describe('editFrontMatter', () => {
   it('keeps quotes, comments and CRLF; appends a missing key before the closing fence', () => {
     const text = "---\r\nendpoint: GET /x # the endpoint\r\nstatus: 'draft' # set by runs\r\nverifiedAt:\r\n---\r\nbody\r\n";
     const out = (editFrontMatter(text, { status: 'verified', verifiedAt: '2026-01-01T00:00:00Z', timesReused: 1 }) as { text: string }).text;
-    expect(out).toBe("---\r\nendpoint: GET /x # the endpoint\r\nstatus: 'verified' # set by runs\r\nverifiedAt: 2026-01-01T00:00:00Z\r\ntimesReused: 1\r\n---\r\nbody\r\n");
+    // An empty verifiedAt has no style of its own: it gets the one `new` writes.
+    expect(out).toBe("---\r\nendpoint: GET /x # the endpoint\r\nstatus: 'verified' # set by runs\r\nverifiedAt: \"2026-01-01T00:00:00.000Z\"\r\ntimesReused: 1\r\n---\r\nbody\r\n");
   });
 
   it('refuses a block value rather than rewriting other lines', () => {
@@ -81,7 +82,11 @@ describe('editFrontMatter', () => {
           if (!('text' in out)) throw new Error(out.error.message);
           expect(maskOwnedValues(out.text)).toBe(maskOwnedValues(text));
           for (const l of changedLines(text, out.text)) expect(l.replace(/^\uFEFF/, '')).toMatch(/^(status|verifiedAt|timesReused|useFallbackApi):/);
-          expect(ownedValues(out.text)).toMatchObject(change);
+          const { verifiedAt, ...rest } = ownedValues(out.text);
+          expect(rest).toMatchObject({ status: change.status, timesReused: change.timesReused });
+          // verifiedAt is written in the file's timestamp style (a date, whole seconds): the same instant, cut to that precision.
+          const lag = Date.parse(change.verifiedAt) - Date.parse(verifiedAt ?? '');
+          expect(lag >= 0 && lag < 86_400_000).toBe(true);
           expect(out.text.startsWith('\uFEFF')).toBe(bom);
         },
       ),
@@ -104,7 +109,7 @@ describe('writeBack', () => {
     const { file, bytes } = await specFile();
     const r = await writeBack({ file, originalBytes: bytes, roots: [path.join(dir, 'specs')], changes: { status: 'verified', verifiedAt: '2026-11-23T00:00:00.000Z', timesReusedDelta: 1 } });
     expect(r.outcome).toBe('written');
-    expect(await readFile(file, 'utf8')).toBe('---\nendpoint: GET /x\nstatus: verified # comment\ntimesReused: 3\nverifiedAt: 2026-11-23T00:00:00.000Z\n---\nBody without final newline');
+    expect(await readFile(file, 'utf8')).toBe('---\nendpoint: GET /x\nstatus: verified # comment\ntimesReused: 3\nverifiedAt: "2026-11-23T00:00:00.000Z"\n---\nBody without final newline');
     expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import * as p from '../parsers.js';
@@ -5,7 +6,7 @@ import * as p from '../parsers.js';
 export interface LintFlags {
   format: 'text' | 'json';
   env?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
   strict?: boolean;
 }
 

@@ -4,6 +4,25 @@ import * as p from '../parsers.js';
 
 export function registerMisc(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
+    .command('init')
+    .description('write a commented verify.config.yaml and .env.example for the spec files in a folder (never overwrites)')
+    .argument('[folder]', 'the folder holding the spec files (default: specs, else the current folder)')
+    .option('-e, --env <name>', 'name of the environment to write', 'staging')
+    .option('--base-url <url>', 'pre-fill every API\'s gateway (as the default of its *_BASE_URL variable)')
+    .option('--fallback-url <url>', 'pre-fill every API\'s fallback gateway')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ endpoint-verify init                  # specs/ -> ./verify.config.yaml and ./.env.example
+  $ endpoint-verify init docs/api --env staging --base-url https://staging.example.com/api`,
+    )
+    .action(async (folder: string | undefined, flags: { env: string; baseUrl?: string; fallbackUrl?: string }) => {
+      const { runInit } = await import('../init-action.js');
+      setExit(await runInit(folder, flags, io));
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the spec file format (front-matter and steps)')
     .option('--report', 'print the JSON Schema of the JSON report instead')

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { githubRunOutput } from '../github-output.js';
+import { withConsole } from '../../report/reporter-list.js';
 import { useColor, type CliIo } from '../io.js';
 import * as p from '../parsers.js';
 
@@ -18,7 +20,8 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: numb
 Example:
   $ endpoint-verify report merge shard-*.json --reporter junit:all.xml --reporter html:report.html
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid report.`,
+Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or blocked,
+2 an invalid spec or an unreadable report, 3 an error outcome, 130 an interrupted shard).`,
     )
     .action(async (files: string[], flags: { reporter?: string[] }) => {
       const [{ mergeReports }, { createReporters }] = await Promise.all([
@@ -41,7 +44,7 @@ Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid re
         setExit(EXIT.usage);
         return;
       }
-      const reporters = await createReporters(flags.reporter?.length ? flags.reporter : ['console'], {
+      const reporters = await createReporters(withConsole(flags.reporter, false), {
         stdout: io.stdout,
         cwd: io.cwd,
         color: useColor(io.stdout, io.env),
@@ -50,7 +53,7 @@ Exit codes: 0 all verified, 1 any failing or blocked, 2 unreadable or invalid re
         sources: () => undefined,
       });
       for (const r of reporters) await r.finish(merged.result);
-      const bad = merged.result.specs.some((s) => s.verdict === 'failing' || s.verdict === 'blocked');
-      setExit(bad ? EXIT.failed : EXIT.ok);
+      await githubRunOutput(merged.result, io);
+      setExit(exitCodeFor(merged.result));
     });
 }

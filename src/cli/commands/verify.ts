@@ -1,3 +1,4 @@
+import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
 import type { Shard } from '../../select/shard.js';
 import type { CliIo } from '../io.js';
@@ -5,9 +6,11 @@ import * as p from '../parsers.js';
 
 export interface VerifyFlags {
   env?: string;
+  sandbox?: boolean;
+  passWithNoSpecs?: boolean;
   baseUrl?: string;
   fallbackUrl?: string;
-  var?: Record<string, string>;
+  var?: Record<string, VarValue>;
   tags?: string[];
   domain?: string[];
   grep?: string;
@@ -24,6 +27,7 @@ export interface VerifyFlags {
   maxWait: number;
   timeout: number;
   maxResponseSize?: number;
+  keepBody?: number;
   fallback: 'spec' | 'auto' | 'never';
   tokenMatrix?: boolean;
   write: boolean;
@@ -35,10 +39,11 @@ export interface VerifyFlags {
 /** Options shared by `verify` and `new --run`. */
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option('-e, --env <name>', 'environment from verify.config.yaml (default: its `default`, else the built-in sandbox)')
-    .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox)')
+    .option('-e, --env <name>', 'environment from verify.config.yaml (default: its `default`, else its first)')
+    .option('--base-url <url>', 'primary gateway for every spec (never starts the sandbox); with no config, the one API every spec runs against')
+    .option('--sandbox', "start the built-in sandbox and use the config's sandbox environment (with no config: the sandbox's own four APIs)")
     .option('--fallback-url <url>', 'fallback gateway for every spec')
-    .option('--var <name=value>', 'set a template variable (repeatable)', p.keyValue)
+    .option('--var <name=value>', 'set a template variable (repeatable); name:=<JSON> for a typed value (n:=25)', p.keyValue)
     .option('--fallback <mode>', 'gateway choice: spec (useFallbackApi), auto (retry on fallback), never', p.choice(['spec', 'auto', 'never'] as const), 'spec')
     .option('--token-matrix', 'run each spec once per token type it lists and show a table')
     .option('--conformance <mode>', 'OpenAPI conformance: off, warn (report only), error (fails the step)', p.choice(['off', 'warn', 'error'] as const), 'warn')
@@ -48,8 +53,9 @@ export function addRunOptions(cmd: Command): Command {
     .option('--timeout <duration>', 'overall deadline per request', p.duration, 30_000)
     .option('--max-wait <duration>', 'longest Retry-After to honour on 429', p.duration, 60_000)
     .option('--max-response-size <bytes>', 'largest response body read', p.positiveInt)
+    .option('--keep-body <chars>', "how much of a failed step's response and request body reports keep (default 65536)", p.positiveInt)
     .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
-    .option('-q, --quiet', 'only failures and the summary')
+    .option('-q, --quiet', 'only failures and the summary; with file reporters and no --reporter console, nothing on stdout')
     .option('-v, --verbose', 'every step of every spec');
 }
 
@@ -65,7 +71,8 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .option('--stale <duration>', 'only specs never verified, verified longer ago than this, or edited after verifiedAt', p.duration)
     .option('--changed-since <ref>', 'only specs changed since this git ref')
     .option('--shard <i/n>', 'verify only shard i of n (stable as specs are added)', p.shard)
-    .option('--bail', 'stop scheduling after the first failing or blocked spec')
+    .option('--bail', 'stop scheduling after the first spec that is not verified (failing, blocked, error, invalid)')
+    .option('--pass-with-no-specs', 'exit 0 when no spec matched (default: exit 1)')
     .option('--no-write', 'do not write verdicts back into the spec files')
     .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)');
   addRunOptions(cmd)
@@ -73,13 +80,16 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
       'after',
       `
 Examples:
-  $ endpoint-verify verify                         # every spec under specs/, built-in sandbox
+  $ endpoint-verify verify                         # every spec under specs/, per verify.config.yaml
+  $ endpoint-verify verify specs --base-url https://staging.example.com/api   # no config needed
   $ endpoint-verify verify --env staging --reporter junit:out/junit.xml
   $ endpoint-verify verify specs/platform --tags messaging --no-write
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
 
-Exit codes: 0 all verified, 1 any failing or blocked, 2 usage/config/parse error, 130 interrupted.`,
+Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config error or an
+invalid spec, 3 an error outcome (no answer from the API, nothing sent), 130 interrupted; the first of
+130 > 2 > 3 > 1 > 0 wins.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const { runVerify } = await import('../verify-action.js');

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../cli/run-cli.js';
+
+/**
+ * The package as a user gets it: `npm pack`, then installed from the tarball into a fresh project
+ * with no dev dependencies, and run there. npm is asked to use its cache first (the registry is
+ * reached only for a package the cache lacks); the run itself talks to the in-process sandbox only.
+ */
+
+const exec = promisify(execFile);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let work: string;
+let tarball: string;
+let files: string[];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'ev-pack-'));
+  // dist/ is built by `pretest`; --ignore-scripts keeps the pack from building it a second time.
+  const { stdout } = await exec(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO, maxBuffer: 1 << 24 });
+  const info = (JSON.parse(stdout) as { filename: string; files: { path: string }[] }[])[0]!;
+  tarball = path.join(work, info.filename);
+  files = info.files.map((f) => f.path);
+}, 120_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** Relative links of the Markdown files a user reads, and every docs/ path the CLI's hints name. */
+async function linkedPaths(): Promise<{ from: string; target: string }[]> {
+  const out: { from: string; target: string }[] = [];
+  for (const doc of files.filter((f) => f.endsWith('.md'))) {
+    const text = await readFile(path.join(REPO, doc), 'utf8');
+    for (const m of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z]+:/i.test(target)) continue;
+      out.push({ from: doc, target: path.posix.normalize(path.posix.join(path.posix.dirname(doc), target)) });
+    }
+  }
+  for (const js of files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'))) {
+    const text = await readFile(path.join(REPO, js), 'utf8');
+    for (const m of text.matchAll(/\bdocs\/[\w./-]+\.(?:md|yml|json)\b/g)) out.push({ from: js, target: m[0] });
+  }
+  return out;
+}
+
+describe('the npm package', () => {
+  it('carries LICENSE, README, the docs its links and hints name, and no build leftovers or sources', async () => {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'docs/configuration.md', 'docs/getting-started.md']) {
+      expect(files, f).toContain(f);
+    }
+    expect(files.filter((f) => /\.tsbuildinfo$|^(src|test|bench|specs|seeds|scripts)\//.test(f))).toEqual([]);
+    const missing = (await linkedPaths()).filter((l) => !files.includes(l.target) && !l.target.endsWith('.png'));
+    expect(missing).toEqual([]);
+    const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { license?: string; repository?: { url?: string } };
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository?.url).toMatch(/^git\+https:\/\//);
+  });
+
+  it('installs from the tarball into a fresh project and runs --version, lint, verify --sandbox and init there', async () => {
+    const project = path.join(work, 'docs-repo');
+    await mkdir(path.join(project, 'specs/whatsapp'), { recursive: true });
+    await writeFile(path.join(project, 'package.json'), '{ "name": "docs-repo", "private": true }\n');
+    await writeFile(
+      path.join(project, 'specs/whatsapp/list.md'),
+      '---\nendpoint: "GET /api/conversations"\nstatus: draft\n---\n\n# List\n\n## Test Request\n\n```yaml\nsteps:\n  - id: list\n    method: GET\n    path: "/api/conversations"\n    expect:\n      status: [200]\n```\n',
+    );
+    await exec(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project, maxBuffer: 1 << 24 });
+    // Only runtime dependencies: no TypeScript, no test runner.
+    const installed = await readdir(path.join(project, 'node_modules'));
+    expect(installed).toContain('endpoint-verify');
+    expect(installed.filter((n) => ['typescript', 'vitest', 'fast-check', 'playwright-core'].includes(n))).toEqual([]);
+
+    const bin = path.join(project, 'node_modules/.bin/endpoint-verify');
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VERIFY_')));
+    const run = (args: string[]) => exec(bin, args, { cwd: project, env }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+    const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect((await run(['--version'])).stdout.trim()).toBe(pkg.version);
+    const lint = await run(['lint', 'specs']);
+    expect(lint.stdout).toContain('1 file checked: 0 errors');
+    const verify = await run(['verify', '--sandbox']);
+    expect(verify.stdout).toContain('1 verified');
+    expect(verify.code).toBe(0);
+    const init = await run(['init']);
+    expect(init.code).toBe(0);
+    expect(await readFile(path.join(project, 'verify.config.yaml'), 'utf8')).toContain('baseUrl: ${WHATSAPP_BASE_URL}');
+    // The docs ship with it: the links in hints resolve inside the installed package.
+    expect(await readFile(path.join(project, 'node_modules/endpoint-verify/docs/getting-started.md'), 'utf8')).toContain('init');
+  }, 180_000);
+});
