@@ -1,4 +1,5 @@
 import { didYouMean } from '../diagnostics/did-you-mean.js';
+import { validateTokenProvider } from './token-provider.js';
 
 /**
  * The shape of verify.config.yaml, checked by hand rather than with ajv: the
@@ -15,7 +16,7 @@ export interface AuthData {
 }
 
 /** `staff: { env: X }`, or the shorthand `staff: X`, or `staff:` (only VERIFY_TOKEN_STAFF). */
-export type TokenData = { env?: string; auth?: AuthData } | string | null;
+export type TokenData = { env?: string; auth?: AuthData; oauth2?: Record<string, unknown>; login?: string } | string | null;
 
 export interface ApiData {
   specs?: string;
@@ -47,7 +48,7 @@ export const TOP_KEYS = ['default', 'vars', 'apis', 'environments'];
 export const ENV_KEYS = ['sandbox', 'vars', 'apis'];
 export const API_KEYS = ['specs', 'baseUrl', 'fallbackUrl', 'auth', 'tokens', 'vars'];
 export const AUTH_KEYS = ['header', 'scheme'];
-export const TOKEN_KEYS = ['env', 'auth'];
+export const TOKEN_KEYS = ['env', 'auth', 'oauth2', 'login'];
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -125,6 +126,7 @@ function api(v: unknown, parts: KeyPath, report: Report): void {
     if (!mapping(src, TOKEN_KEYS, tp, `token "${type}"`, report) || src === null) continue;
     if (src.env !== undefined) envVarName(src.env, [...tp, 'env'], report);
     auth(src.auth, [...tp, 'auth'], report);
+    validateTokenProvider(src, tp, report);
   }
 }
 

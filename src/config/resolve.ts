@@ -4,6 +4,7 @@ import type { Span } from '../source/span.js';
 import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
 import { expandVars } from './expand.js';
 import type { RawConfig } from './load.js';
+import { resolveTokenProvider, tokenUrlProblem } from './token-provider.js';
 import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi, VarValue } from './types.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
@@ -104,6 +105,47 @@ function mergeTokens(auth: AuthConfig, ...layers: (Record<string, TokenData> | n
   return out;
 }
 
+/**
+ * Token providers (oauth2, login; see token-provider.ts): the last layer that
+ * gives a type a source decides it, so an environment's `env:` replaces a
+ * shared `oauth2:` and the other way round. Returns a bad token URL's diagnostic.
+ */
+function addProviders(
+  tokens: Record<string, TokenSource>,
+  c: { raw: RawConfig; x: Expander; layers: [KeyPath, Record<string, TokenData> | null | undefined][] },
+): Diagnostic | undefined {
+  for (const [at, layer] of c.layers) {
+    for (const [type, src] of Object.entries(layer ?? {})) {
+      const key = type.toLowerCase();
+      const entry = tokens[key];
+      if (!entry || src === null) continue;
+      if (typeof src === 'string') {
+        delete entry.provider;
+        entry.env = src;
+        continue;
+      }
+      const parts = [...at, 'tokens', type];
+      const provider = resolveTokenProvider(src, { rootDir: c.raw.rootDir, parts, expand: (v, p) => c.x.value(v, p) });
+      if (provider) {
+        entry.provider = provider;
+        delete entry.env;
+      } else if (typeof src.env === 'string') {
+        delete entry.provider;
+        entry.env = src.env;
+      }
+      if (provider?.kind !== 'oauth2' || c.x.diagnostics.length) continue;
+      const problem = tokenUrlProblem(provider.tokenUrl);
+      if (!problem) continue;
+      const span = c.raw.spanOf([...parts, 'oauth2', 'tokenUrl']);
+      return diag('error', 'config-bad-url', `${parts.join('.')}.oauth2.tokenUrl ${problem}: "${shown(provider.tokenUrl)}"${where(span)}`, {
+        span,
+        hint: 'write it as https://auth.example.com/oauth/token',
+      });
+    }
+  }
+  return undefined;
+}
+
 interface ApiInput {
   name: string;
   shared: ApiData;
@@ -148,7 +190,10 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
   }
   const auth: AuthConfig = { ...DEFAULT_AUTH, ...shared.auth, ...own.auth };
   const vars = { ...x.vars(shared.vars, ['apis', name, 'vars']), ...x.vars(own.vars, ['environments', envName, 'apis', name, 'vars']), ...opts.overrides.vars };
+  const tokens = mergeTokens(auth, shared.tokens, own.tokens);
+  const providerProblem = addProviders(tokens, { raw, x, layers: [[['apis', name], shared.tokens], [['environments', envName, 'apis', name], own.tokens]] });
   if (x.diagnostics.length) return unavailable(x.diagnostics[0]!);
+  if (providerProblem) return unavailable(providerProblem);
 
   for (const [key, url] of [['baseUrl', baseUrl], ['fallbackUrl', fallbackUrl]] as const) {
     if (url === undefined) continue;
@@ -166,7 +211,7 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(fallbackUrl ? { fallbackUrl: fallbackUrl.replace(/\/+$/, '') } : {}),
     auth,
-    tokens: mergeTokens(auth, shared.tokens, own.tokens),
+    tokens,
     vars,
     ...(specsDir ? { specsDir } : {}),
   };

@@ -6,6 +6,7 @@
 export type VarValue = string | number | boolean | bigint | null;
 
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { TokenProvider } from './token-provider.js';
 
 /**
  * Environments come from verify.config.yaml (searched upward from the working
@@ -26,6 +27,8 @@ export interface TokenSource {
   env?: string;
   /** Per-token auth override. */
   auth?: AuthConfig;
+  /** Fetches the token during the run (oauth2 or a login spec) instead of reading a variable. */
+  provider?: TokenProvider;
 }
 
 export interface ApiConfig {

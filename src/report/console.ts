@@ -80,6 +80,7 @@ export class ConsoleReporter implements Reporter {
     if (!this.#o.quiet) this.#printTokenMatrix(result);
     if (!this.#o.quiet) this.#printFindings(result);
     this.#printWriteBacks(result);
+    if (!this.#o.quiet) this.#printTokenProviders(result);
     this.#line('');
     this.#line(this.#summary(result));
   }
@@ -192,6 +193,19 @@ export class ConsoleReporter implements Reporter {
     this.#line('');
     this.#line(this.#c('bold', `Front-matter not updated (${problems.length} ${problems.length === 1 ? 'file' : 'files'}):`));
     for (const p of problems) this.#line(`${this.#c('yellow', `! ${p.outcome}`)} ${oneLine(p.file)}: ${oneLine(p.message)}`);
+  }
+
+  /** One line per token type a provider fetched: how often, and why again. */
+  #printTokenProviders(result: RunResult): void {
+    const rows = result.tokenProviders ?? [];
+    if (rows.length === 0) return;
+    this.#line('');
+    this.#line(this.#c('bold', 'Tokens fetched:'));
+    for (const t of rows) {
+      const why = [t.beforeExpiry > 0 ? `${t.beforeExpiry} before expiry` : '', t.after401 > 0 ? `${t.after401} after a 401` : ''].filter(Boolean);
+      const again = t.fetches > 1 ? ` (refreshed ${why.join(', ')})` : '';
+      this.#line(`  ${oneLine(t.api)} ${oneLine(t.tokenType)}: ${oneLine(t.provider)}, fetched ${t.fetches === 1 ? 'once' : `${t.fetches} times`}${again}`);
+    }
   }
 
   #summary(result: RunResult): string {

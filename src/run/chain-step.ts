@@ -6,6 +6,7 @@ import { displayText } from './json-value.js';
 import { checkConformance } from './chain-conformance.js';
 import { buildRequest } from './chain-request.js';
 import { stepToken, type TokenChoice } from './chain-token.js';
+import { sendWithTokenRefresh } from './token-retry.js';
 import type { ChainContext } from './chain-types.js';
 import { checkExpect } from './expect.js';
 import { registerSecretExtractions, ResponseView, runExtractions } from './extract.js';
@@ -59,17 +60,17 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
 
   if (s.use) return runUseStep(r, s.use, e, fail);
 
-  const token = stepToken(ctx, s.token, e.token);
+  const token = await stepToken(ctx, s.token, e.token);
   if ('error' in token) return fail(token.error);
   if (token.token) r.tokenType = token.token.type;
 
-  const built = buildRequest(parsed, ctx, e.lookup, token.token);
-  if ('error' in built) return fail(built.error);
-  const { request } = built;
-  r.url = ctx.redact(request.url);
-  r.requestHeaders = built.shownHeaders;
+  const first = buildRequest(parsed, ctx, e.lookup, token.token);
+  if ('error' in first) return fail(first.error);
+  r.url = ctx.redact(first.request.url);
+  r.requestHeaders = first.shownHeaders;
 
-  const sent = await ctx.http.request(request);
+  const { sent, built } = await sendWithTokenRefresh(first, { parsed, ctx, lookup: e.lookup, token: token.token });
+  const { request } = built;
   r.attempts = sent.attempts;
   r.durationMs = sent.durationMs;
   if (!sent.ok) {

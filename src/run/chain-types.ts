@@ -2,6 +2,7 @@ import type { VarValue } from '../config/types.js';
 import type { ApiConfig, Environment } from '../config/types.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import type { Finding, Gateway, StepError, StepResult, Verdict } from './result.js';
+import type { TokenProviders } from './token-providers.js';
 import type { UseOutcome } from './use-registry.js';
 
 /**
@@ -78,6 +79,8 @@ export interface ChainContext {
   cliVars?: Record<string, VarValue>;
   /** False: a passed step gets no response snippet; only failures are shown. Default true. */
   passedSnippets?: boolean;
+  /** Fetches the tokens of types that have a provider (oauth2, login); shared by the whole run. */
+  tokens?: TokenProviders;
   /** How much of a failed step's response and request body results keep, in characters. Default 65536. */
   keepBodyChars?: number;
   /** --token-matrix: use this token type instead of the spec's preference. */

@@ -22,7 +22,7 @@ export async function runChain(spec: LoadedSpec, ctx: ChainContext): Promise<Cha
   const started = performance.now();
   const { vars, lookup } = chainVariables(ctx);
 
-  const token = specToken(ctx, spec.doc.frontMatter.tokens);
+  const token = await specToken(ctx, spec.doc.frontMatter.tokens);
   const steps: StepResult[] = [];
   const findings: Finding[] = [];
   let stopReason: string | undefined;

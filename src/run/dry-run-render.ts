@@ -5,8 +5,9 @@ import { chainOrder } from '../spec/lint-vars.js';
 import type { LoadedSpec } from '../spec/parse.js';
 import { chainVariables } from './chain.js';
 import { buildRequest } from './chain-request.js';
-import { specToken, stepToken } from './chain-token.js';
+import { specToken, stepToken, type TokenFetcher } from './chain-token.js';
 import { toCurl } from './curl.js';
+import { describeProvider } from '../config/token-provider.js';
 import type { Redactor } from './scheduler-deps.js';
 import type { FallbackMode } from './scheduler-evaluate.js';
 import { seedSecrets } from './scheduler.js';
@@ -45,7 +46,7 @@ export interface DryRunDeps {
   createRedactor(secrets?: string[]): Redactor;
 }
 
-export function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): DryRunEntry[] {
+export async function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): Promise<DryRunEntry[]> {
   const redact = deps.createRedactor([]);
   // As a run does before its first request: every token any spec could send is known.
   seedSecrets(redact, deps, opts, opts.specs);
@@ -56,7 +57,7 @@ export function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): DryRunEntry
       entries.push({ file: spec.file, stepId: '-', phase: 'test', line: api.span?.line ?? 1, curl: `# not runnable: ${api.message}` });
       continue;
     }
-    entries.push(...renderSpec(spec, api, opts, redact));
+    entries.push(...(await renderSpec(spec, api, opts, redact)));
   }
   return entries;
 }
@@ -64,10 +65,11 @@ export function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): DryRunEntry
 /** Placeholders travel through the builder as plain letters (no encoding changes them), then become text. */
 const PLACEHOLDER = /EVDRYRUNVALUE(\d+)X/g;
 
-function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, redact: Redactor): DryRunEntry[] {
+async function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, redact: Redactor): Promise<DryRunEntry[]> {
   const fm = spec.doc.frontMatter;
   const gateway = (opts.fallback ?? 'spec') !== 'never' && fm.useFallbackApi === true && api.fallbackUrl ? 'fallback' : 'primary';
-  const ctx = { api, environment: opts.environment, env: opts.env, gateway, redact, ...(opts.cliVars ? { cliVars: opts.cliVars } : {}) } as const;
+  const asked = new Map<string, string>();
+  const ctx = { api, environment: opts.environment, env: opts.env, gateway, redact, tokens: dryFetcher(redact, asked), ...(opts.cliVars ? { cliVars: opts.cliVars } : {}) } as const;
   const { lookup: known } = chainVariables(ctx);
   /** Variable name -> the step (or `use`) that will define it during a run. */
   const pending = new Map<string, string>();
@@ -86,7 +88,7 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, redac
     if (uses.length > 0) return placeholder(`<${name} from use ${uses.join(', ')}>`);
     return undefined; // the builder's own error: "{{x}} is not defined"
   };
-  const specChoice = specToken(ctx, fm.tokens);
+  const specChoice = await specToken(ctx, fm.tokens);
   const entries: DryRunEntry[] = [];
 
   for (const parsed of chainOrder(spec.doc.steps)) {
@@ -97,8 +99,10 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, redac
       entries.push({ ...entry, curl: `# use: ${step.use} (runs that spec's chain first and imports its variables)` });
       continue;
     }
-    const choice = stepToken(ctx, step.token, specChoice);
-    const note = 'error' in choice ? `# a run would stop here: ${redact(choice.error.message)}\n` : '';
+    const choice = await stepToken(ctx, step.token, specChoice);
+    const provider = 'error' in choice || !choice.token?.provider ? undefined : asked.get(choice.token.type);
+    const note =
+      'error' in choice ? `# a run would stop here: ${redact(choice.error.message)}\n` : provider ? `# ${choice.token!.type} token: would be fetched from ${provider}\n` : '';
     const built = buildRequest(parsed, ctx, lookup, 'error' in choice ? undefined : choice.token);
     if ('error' in built) {
       entries.push({ ...entry, curl: `${note}# not sendable (${built.error.code}): ${redact(built.error.message)}` });
@@ -113,4 +117,29 @@ function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions, redac
     for (const name of Object.keys(step.extract ?? {})) pending.set(name, step.id);
   }
   return entries;
+}
+
+/**
+ * A provider token as `--dry-run` shows it: nothing is fetched; the run's token choice gets a
+ * stand-in value the redactor masks (`Bearer ***`), and `asked` records which provider a run
+ * would ask, per token type.
+ */
+function dryFetcher(redact: Redactor, asked: Map<string, string>): TokenFetcher {
+  return {
+    providerOf: dryFetcherProvider,
+    get: async (api, type) => {
+      const provider = dryFetcherProvider(api, type);
+      if (!provider) return { error: { code: 'token', message: `token type "${type}" of API "${api.name}" has no provider` } };
+      const shown = describeProvider(provider);
+      asked.set(type, shown);
+      const value = `EVDRYRUNTOKEN-${type}`;
+      redact.add(value);
+      return { value, provider: shown };
+    },
+  };
+}
+
+function dryFetcherProvider(api: ApiConfig, type: string): ReturnType<TokenFetcher['providerOf']> {
+  const key = Object.keys(api.tokens).find((k) => k.toLowerCase() === type.toLowerCase());
+  return key === undefined ? undefined : api.tokens[key]?.provider;
 }

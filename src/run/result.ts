@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../spec/model.js';
+import type { TokenProviderStats } from './token-providers.js';
 
 /**
  * The result of a run: plain data, the contract every reporter renders.
@@ -211,6 +212,8 @@ export interface RunResult {
    * per used file at the end of the run. Absent when nothing was written.
    */
   reuseWrites?: ReuseWrite[];
+  /** Token types fetched by a provider (oauth2, login): how often each was fetched, and why. */
+  tokenProviders?: TokenProviderStats[];
 }
 
 export interface ReuseWrite {

@@ -5,6 +5,7 @@ import type { LoadedSpec } from '../spec/parse.js';
 import type { ChainContext, ChainResult } from './chain.js';
 import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from './result.js';
 import type { HttpClient, Redactor, SchedulerDeps } from './scheduler-deps.js';
+import type { TokenProviders } from './token-providers.js';
 import type { UseOutcome } from './use-registry.js';
 
 /**
@@ -26,6 +27,7 @@ export interface EvaluateContext {
   fallback: FallbackMode;
   http: HttpClient;
   redact: Redactor;
+  tokens?: TokenProviders;
   now?: () => Date;
   conformance?: ChainContext['conformance'];
   signal?: AbortSignal;
@@ -140,7 +142,8 @@ export async function tokenMatrix(spec: LoadedSpec, ran: Ran, ctx: EvaluateConte
   const rows: TokenMatrixRow[] = [];
   let durationMs = 0;
   for (const { type, token } of available) {
-    if (!token.value) {
+    // A type with a provider (oauth2, login) is available: its token is fetched when the row runs.
+    if (!token.value && !ctx.tokens?.providerOf(ran.api, type)) {
       rows.push({ tokenType: type, verdict: 'unavailable', reason: `no token: set ${token.tried.join(' or ')}` });
     } else if (normal !== undefined && type.toLowerCase() === normal.toLowerCase()) {
       rows.push(row(type, ran.result));
@@ -183,6 +186,7 @@ async function runOnce(
     gateway,
     http: ctx.http,
     redact: ctx.redact,
+    ...(ctx.tokens ? { tokens: ctx.tokens } : {}),
     runUse: (absPath) => ctx.runUse(spec, absPath),
     ...(ctx.cliVars ? { cliVars: ctx.cliVars } : {}),
     ...(ctx.passedSnippets === false ? { passedSnippets: false } : {}),

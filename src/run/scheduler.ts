@@ -17,6 +17,7 @@ import {
 import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './scheduler-deps.js';
 import { evaluateSpec, tokenMatrix, tokenTypesOf, type EvaluateContext, type Evaluation, type FallbackMode } from './scheduler-evaluate.js';
 import { UseRegistry, type UseOutcome } from './use-registry.js';
+import { createTokenProviders } from './token-login.js';
 
 /**
  * Runs many specs: a concurrency pool, results in input order, `--bail`,
@@ -97,6 +98,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   seedSecrets(redact, deps, opts, list ?? []);
   const ownHttp = opts.http === undefined;
   const http = opts.http ?? deps.createHttpClient(httpOptions(opts));
+  const tokens = createTokenProviders({ opts, deps, http, redact });
 
   // A streamed spec is not kept for `use:`: a spec that uses it before its turn reads it itself.
   const selected = new Map<string, LoadedSpec>();
@@ -125,6 +127,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     fallback: opts.fallback ?? 'spec',
     http,
     redact,
+    tokens: tokens.providers,
     runUse: (caller, usePath) => registry.use(caller, usePath),
     onStep: (spec, step) => steps.step(spec, step),
     ...(opts.cliVars ? { cliVars: opts.cliVars } : {}),
@@ -187,6 +190,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     await Promise.all(writes.pending);
     reuse = await writeUseCounts(registry, deps, opts);
   } finally {
+    await tokens.close();
     if (ownHttp) await http.close();
   }
 
@@ -200,6 +204,8 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
     interrupted: opts.signal?.aborted === true,
   };
   if (reuse.length > 0) result.reuseWrites = reuse;
+  const fetched = tokens.providers.stats();
+  if (fetched.length > 0) result.tokenProviders = fetched;
   emit({ type: 'run-end', result });
   return result;
 }
@@ -335,7 +341,9 @@ async function writeUseCounts(
 function settleEvaluation(spec: LoadedSpec, e: Evaluation): { spec: LoadedSpec; evaluation: Evaluation } {
   const slim: LoadedSpec = { file: spec.file, absPath: spec.absPath, bytes: spec.bytes, diagnostics: [], doc: { file: spec.file, text: '', frontMatter: {}, frontMatterSpans: {}, steps: [], blocks: [] } };
   if (e.kind !== 'ran') return { spec: slim, evaluation: e };
-  return { spec: slim, evaluation: { ...e, result: { ...e.result, steps: [], findings: [] } } };
+  // An `error` keeps its failed steps: a later `use:` passes their error code on (see useOutcome).
+  const steps = e.result.verdict === 'error' ? e.result.steps.filter((s) => s.outcome === 'failed') : [];
+  return { spec: slim, evaluation: { ...e, result: { ...e.result, steps, findings: [] } } };
 }
 
 function useOutcome(e: Evaluation, spec: LoadedSpec): UseOutcome {

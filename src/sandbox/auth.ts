@@ -23,6 +23,8 @@ export interface JwtClaims {
   organization_id: string | null;
   iat?: number;
   exp?: number;
+  /** Token id: tokens issued in the same second still differ. */
+  jti?: string;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');

@@ -31,11 +31,12 @@ export const v2Errors: ErrorShapes = {
 
 type Authed = { who: V2Identity } | { reply: Reply };
 
-export function createV2Mount(data: V2Data, tokens: SandboxTokens): Mount {
+/** `nowSec`: the sandbox's clock, in seconds (tests move it to expire issued tokens). */
+export function createV2Mount(data: V2Data, tokens: SandboxTokens, nowSec: () => number = () => Math.floor(Date.now() / 1000)): Mount {
   const authenticate = (ctx: RequestCtx): Authed => {
     const token = bearerToken(ctx.headers);
     if (!token) return { reply: detail(401, 'Not authenticated', BEARER) };
-    const claims = verifyJwt(token, tokens.jwtSecret, Math.floor(Date.now() / 1000));
+    const claims = verifyJwt(token, tokens.jwtSecret, nowSec());
     if (!claims) return { reply: detail(401, 'Could not validate credentials', BEARER) };
     if (!claims.organization_id) return { reply: detail(403, 'User is not associated with an organization') };
     return { who: { userId: claims.sub, role: claims.role, organizationId: claims.organization_id } };

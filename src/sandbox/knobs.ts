@@ -16,6 +16,10 @@ export interface SandboxKnobs {
   log?: boolean;
   /** How many log entries to keep (default 10,000, the most recent). */
   logLimit?: number;
+  /** Lifetime in seconds of the tokens POST /oauth/token and POST /auth/login issue. Default 2. */
+  tokenTtlSec?: number;
+  /** The sandbox's clock (ms since the epoch), for token expiry; tests move it instead of waiting. */
+  now?: () => number;
 }
 
 export type SandboxFault = 'error' | 'rate-limit' | 'reset' | 'latency';
@@ -79,5 +83,7 @@ export function knobsFromEnv(env: Record<string, string | undefined>): SandboxKn
   if (rateLimitRate !== undefined) knobs.rateLimitRate = rateLimitRate;
   if (resetRate !== undefined) knobs.resetRate = resetRate;
   if (seed !== undefined) knobs.seed = seed;
+  const ttl = num('SANDBOX_TOKEN_TTL_SEC');
+  if (ttl !== undefined) knobs.tokenTtlSec = ttl;
   return knobs;
 }

@@ -9,6 +9,7 @@ import { createPlatformMounts } from './platform.js';
 import { RequestLog, type PathCounts, type SandboxLogEntry } from './request-log.js';
 import { findMount, json, matchRoute, type ErrorShapes, type Mount, type Reply } from './router.js';
 import { createWhatsappMount } from './whatsapp.js';
+import { createIssuer } from './oauth.js';
 
 export { SANDBOX_IDS } from './data.js';
 export { knobsFromEnv, type SandboxKnobs, type SandboxFault } from './knobs.js';
@@ -51,9 +52,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const host = opts.host ?? '127.0.0.1';
   const data = buildSandboxData();
   const tokens = createTokens(SANDBOX_IDS.v2.users, { main: SANDBOX_IDS.v2.organization, other: SANDBOX_IDS.v2.otherOrganization });
+  const clock = knobs.now ?? Date.now;
+  const nowSec = (): number => Math.floor(clock() / 1000);
+  const issuer = createIssuer({
+    tokens,
+    users: { user: SANDBOX_IDS.v2.users.user, admin: SANDBOX_IDS.v2.users.admin },
+    organization: SANDBOX_IDS.v2.organization,
+    ttlSec: Math.max(1, Math.floor(knobs.tokenTtlSec ?? 2)),
+    nowSec,
+  });
   const mounts: Mount[] = [
     ...createPlatformMounts(data.platform, tokens),
-    createV2Mount(data.v2, tokens),
+    createV2Mount(data.v2, tokens, nowSec),
     createWhatsappMount(data.whatsapp),
     createAgentClaraMount(data.agentclara, tokens),
   ];
@@ -98,7 +108,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } else if (decision.fault === 'error') {
       reply = errors.fault(decision.errorStatus ?? 500);
     } else {
-      reply = route({ found, method, query, req, body, errors });
+      const issued = body === 'too-large' ? undefined : issuer.handle(method, path, req.headers, body);
+      reply = issued ?? route({ found, method, query, req, body, errors });
     }
     const fault = decision.fault ?? (decision.latencyMs > 0 ? 'latency' : undefined);
     log.record(fault ? { id, method, path, status: reply.status, fault } : { id, method, path, status: reply.status });
@@ -124,7 +135,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   let closing: Promise<void> | undefined;
   return {
     url,
-    env: sandboxEnv(url, tokens),
+    env: { ...sandboxEnv(url, tokens), SANDBOX_OAUTH_CLIENT_ID: issuer.clientId, SANDBOX_OAUTH_CLIENT_SECRET: issuer.clientSecret, SANDBOX_LOGIN_USERNAME: issuer.username, SANDBOX_LOGIN_PASSWORD: issuer.password },
     log: log.entries,
     counts: log.counts,
     close: () =>

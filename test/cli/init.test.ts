@@ -80,7 +80,7 @@ describe('init on this repository\'s specs/', () => {
       tokens: { staff: { env: 'PLATFORM_STAFF_TOKEN' } },
       vars: { business_id: '${PLATFORM_BUSINESS_ID}' },
     });
-    expect(Object.keys(staging['conversations-v2']!.tokens!).sort()).toEqual(['other_org_user', 'super_admin', 'user']);
+    expect(Object.keys(staging['conversations-v2']!.tokens!).sort()).toEqual(['admin', 'other_org_user', 'super_admin', 'user']);
     expect(staging['conversations-v2']!.vars).toEqual({ organization_id: '${CONVERSATIONS_V2_ORGANIZATION_ID}' });
     expect(staging.whatsapp).toEqual({ baseUrl: '${WHATSAPP_BASE_URL}' });
 
@@ -89,6 +89,7 @@ describe('init on this repository\'s specs/', () => {
       AGENTCLARA_BASE_URL: `${sandbox.url}/agentclara`,
       AGENTCLARA_API_KEY_TOKEN: s.SANDBOX_AGENTCLARA_API_KEY!,
       CONVERSATIONS_V2_BASE_URL: `${sandbox.url}/v2`,
+      CONVERSATIONS_V2_ADMIN_TOKEN: s.SANDBOX_CONV_ADMIN!,
       CONVERSATIONS_V2_OTHER_ORG_USER_TOKEN: s.SANDBOX_CONV_OTHER_ORG_USER!,
       CONVERSATIONS_V2_SUPER_ADMIN_TOKEN: s.SANDBOX_CONV_SUPER_ADMIN!,
       CONVERSATIONS_V2_USER_TOKEN: s.SANDBOX_CONV_USER!,

@@ -62,6 +62,8 @@ export async function corpusCopy(): Promise<{ dir: string; cleanup(): Promise<vo
   const dir = await mkdtemp(path.join(tmpdir(), 'ev-cli-'));
   await cp(path.join(REPO, 'specs'), path.join(dir, 'specs'), { recursive: true });
   await cp(path.join(REPO, 'verify.config.yaml'), path.join(dir, 'verify.config.yaml'));
+  // The login spec verify.config.yaml's sandbox environment fetches a token with.
+  await cp(path.join(REPO, 'auth'), path.join(dir, 'auth'), { recursive: true });
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

@@ -249,10 +249,11 @@ describe('docs/configuration.md', () => {
     const md = await readFile(path.join(import.meta.dirname, '../../docs/configuration.md'), 'utf8');
     const blocks = [...md.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes('environments:'));
     expect(blocks.length).toBeGreaterThanOrEqual(2);
-    const env = { VERIFY_SANDBOX_URL: 'http://127.0.0.1:1', PLATFORM_BASE_URL: 'https://s.example.com/apigw', PLATFORM_FALLBACK_URL: 'https://s.example.com/api2', PLATFORM_BUSINESS_ID: 'b', CONVERSATIONS_BASE_URL: 'https://c.example.com' };
+    const env = { VERIFY_SANDBOX_URL: 'http://127.0.0.1:1', PLATFORM_BASE_URL: 'https://s.example.com/apigw', PLATFORM_FALLBACK_URL: 'https://s.example.com/api2', PLATFORM_BUSINESS_ID: 'b', CONVERSATIONS_BASE_URL: 'https://c.example.com', AUTH_URL: 'https://auth.example.com', STAFF_USERNAME: 'u', STAFF_PASSWORD: 'p' };
     for (const block of blocks) {
       await writeFile(path.join(dir, 'verify.config.yaml'), block);
-      for (const envName of ['sandbox', 'staging']) {
+      // The token-provider examples show a staging environment only.
+      for (const envName of ['sandbox', 'staging'].filter((n) => block.includes(`\n  ${n}:`))) {
         const raw = await loadConfig({ cwd: dir, env, envName });
         expect(raw.diagnostics).toEqual([]);
         const r = resolveEnvironment(raw, { env, overrides: {} });

@@ -30,8 +30,8 @@ function seedSpec(frontMatter: Record<string, unknown> = {}) {
 const env = environment([api({ baseUrl: 'https://host/apigw', fallbackUrl: 'https://host/api2/', vars: { business_id: 'biz 001' } })]);
 
 describe('dry-run', () => {
-  it("renders the seed's chain as curl: fallback gateway, config vars encoded, extracted values as placeholders, token hidden", () => {
-    const entries = renderDryRun({ specs: [seedSpec()], environment: env, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, deps);
+  it("renders the seed's chain as curl: fallback gateway, config vars encoded, extracted values as placeholders, token hidden", async () => {
+    const entries = await renderDryRun({ specs: [seedSpec()], environment: env, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, deps);
     expect(entries.map((e) => [e.stepId, e.phase, e.line])).toEqual([
       ['get_client', 'prerequisites', 10],
       ['get_conversations', 'test', 11],
@@ -45,49 +45,49 @@ describe('dry-run', () => {
     expect(entries.map((e) => e.curl).join('\n')).not.toContain('tok-123');
   });
 
-  it('--fallback never uses the primary; --var wins over config vars', () => {
-    const [first] = renderDryRun(
+  it('--fallback never uses the primary; --var wins over config vars', async () => {
+    const [first] = await renderDryRun(
       { specs: [seedSpec()], environment: env, env: {}, cliVars: { business_id: '../admin' }, fallback: 'never' },
       deps,
     );
     expect(first!.curl).toContain("'https://host/apigw/platform/v1/clients?business_id=..%2Fadmin&per_page=1'");
   });
 
-  it('a missing token is shown with the variables to set, never as an empty credential', () => {
-    const [first] = renderDryRun({ specs: [seedSpec()], environment: env, env: {} }, deps);
+  it('a missing token is shown with the variables to set, never as an empty credential', async () => {
+    const [first] = await renderDryRun({ specs: [seedSpec()], environment: env, env: {} }, deps);
     expect(first!.curl).toMatch(/^# a run would stop here: no staff token: set VERIFY_TOKEN_STAFF \(nothing was sent\)\ncurl /);
     expect(first!.curl).not.toContain('Authorization');
   });
 
-  it('redacts a token echoed through a template, and secret-looking vars', () => {
+  it('redacts a token echoed through a template, and secret-looking vars', async () => {
     const spec = fakeSpec('echo.md', { tokens: ['staff'] }, [
       { id: 'post', method: 'POST', path: '/things', headers: { 'X-Api-Key': '{{api_key}}' }, body: { copy: '{{echo}}', n: '{{count}}' } },
     ]);
     const e = environment([api({ baseUrl: 'https://h', vars: { api_key: 'k-1', echo: 'before tok-123 after', count: '5' } })]);
-    const [entry] = renderDryRun({ specs: [spec], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, deps);
+    const [entry] = await renderDryRun({ specs: [spec], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, deps);
     expect(entry!.curl).toContain("-H 'X-Api-Key: ***'");
     expect(entry!.curl).toContain(`--data-raw '{"copy":"before *** after","n":"5"}'`);
     expect(entry!.curl).not.toContain('tok-123');
   });
 
-  it('shows the body the run would send: typed "{{x}}", JSON-escaped JSON text', () => {
+  it('shows the body the run would send: typed "{{x}}", JSON-escaped JSON text', async () => {
     const spec = fakeSpec('typed.md', {}, [
       { id: 'a', method: 'POST', path: '/a', token: 'none', body: { n: '{{count}}', label: 'n={{count}}' } },
       { id: 'b', method: 'POST', path: '/b', token: 'none', body: '{"name": "{{who}}", "n": {{count}}}' },
     ]);
     const e = environment([api({ baseUrl: 'https://h', vars: { count: 5, who: 'Jo "JD"' } })]);
-    const [a, b] = renderDryRun({ specs: [spec], environment: e, env: {} }, deps);
+    const [a, b] = await renderDryRun({ specs: [spec], environment: e, env: {} }, deps);
     expect(a!.curl).toContain(`--data-raw '{"n":5,"label":"n=5"}'`);
     expect(b!.curl).toContain(`--data-raw '{"name": "Jo \\"JD\\"", "n": 5}'`);
   });
 
-  it('names where an unknown value would come from: a use, a built-in, or nowhere', () => {
+  it('names where an unknown value would come from: a use, a built-in, or nowhere', async () => {
     const spec = fakeSpec('uses.md', {}, [
       { id: 'u', use: '../clients/list.md' } as Partial<Step>,
       { id: 'get', path: '/c/{{client_id}}', params: { rid: '{{$uuid}}' } },
     ]);
     const plain = fakeSpec('plain.md', {}, [{ id: 'get', path: '/c/{{nothing}}', token: 'none' }]);
-    const entries = renderDryRun({ specs: [spec, plain], environment: env, env: {} }, deps);
+    const entries = await renderDryRun({ specs: [spec, plain], environment: env, env: {} }, deps);
     expect(entries.map((e) => e.curl)).toEqual([
       "# use: ../clients/list.md (runs that spec's chain first and imports its variables)",
       "curl 'https://host/apigw/c/<client_id from use ../clients/list.md>?rid=<$uuid>' \\\n  -H 'Accept: application/json'",
@@ -95,30 +95,30 @@ describe('dry-run', () => {
     ]);
   });
 
-  it('a spec with no API is one comment entry, and the others still render', () => {
-    const entries = renderDryRun({ specs: [fakeSpec('x.md', { api: 'nope' }), seedSpec()], environment: env, env: {} }, deps);
+  it('a spec with no API is one comment entry, and the others still render', async () => {
+    const entries = await renderDryRun({ specs: [fakeSpec('x.md', { api: 'nope' }), seedSpec()], environment: env, env: {} }, deps);
     expect(entries[0]).toMatchObject({ file: 'specs/x.md', curl: '# not runnable: no API named "nope" in environment "test"' });
     expect(entries).toHaveLength(3);
   });
 
-  it('masks values of variables named like session_id, credential, auth, as a run does', () => {
+  it('masks values of variables named like session_id, credential, auth, as a run does', async () => {
     const spec = fakeSpec('s.md', {}, [{ id: 'get', path: '/c', params: { a: '{{session_id}}', b: '{{credential}}', c: '{{auth}}' }, token: 'none' }]);
     const cliVars = { session_id: 'sess-abcdef-1', credential: 'cred-abcdef-2', auth: 'auth-abcdef-3' };
-    const [entry] = renderDryRun({ specs: [spec], environment: env, env: {}, cliVars }, deps);
+    const [entry] = await renderDryRun({ specs: [spec], environment: env, env: {}, cliVars }, deps);
     expect(entry!.curl).toBe("curl 'https://host/apigw/c?a=***&b=***&c=***' \\\n  -H 'Accept: application/json'");
   });
 
-  it('masks a token used in a params: value even when no rendered spec lists its token type', () => {
+  it('masks a token used in a params: value even when no rendered spec lists its token type', async () => {
     const spec = fakeSpec('p.md', {}, [{ id: 'get', path: '/c', params: { copy: '{{copy}}' }, token: 'none' }]);
     const e = environment([api({ baseUrl: 'https://h', vars: { copy: 'tok 123/x' } })]);
-    const [entry] = renderDryRun({ specs: [spec], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok 123/x' } }, { ...deps, createRedactor });
+    const [entry] = await renderDryRun({ specs: [spec], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok 123/x' } }, { ...deps, createRedactor });
     expect(entry!.curl).not.toMatch(/tok/);
     expect(entry!.curl).toContain('copy=***');
   });
 
-  it('refuses a path without a leading "/" as the run does, instead of rewriting it', () => {
+  it('refuses a path without a leading "/" as the run does, instead of rewriting it', async () => {
     const spec = fakeSpec('r.md', {}, [{ id: 'get', path: 'platform/v1/clients', token: 'none' }]);
-    const [entry] = renderDryRun({ specs: [spec], environment: env, env: {} }, deps);
+    const [entry] = await renderDryRun({ specs: [spec], environment: env, env: {} }, deps);
     expect(entry!.curl).toBe('# not sendable (refused): path "platform/v1/clients" must start with "/"');
   });
 });
@@ -136,7 +136,7 @@ describe('dry-run and the run send one plan', () => {
       await runChain(spec, ctx);
       await ctx.http.close?.();
       const got = server.requests[0]!;
-      const [entry] = renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ctx.api });
+      const [entry] = await renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ctx.api });
       const curl = entry!.curl;
       // POST is implied by --data-raw.
       expect(got.method).toBe('POST');
