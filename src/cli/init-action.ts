@@ -66,7 +66,8 @@ export async function runInit(folder: string | undefined, flags: InitFlags, io: 
   out.write(`\nSet ${needed.length === 1 ? 'this variable' : 'these variables'} (in the shell, or copy .env.example to .env):\n`);
   for (const v of needed) out.write(`  ${v.name}\n`);
   const target = displayPath(io.cwd, specDir) || '.';
-  out.write(`\nThen run:\n  endpoint-verify lint ${target}\n  endpoint-verify verify ${target}\n`);
+  // npx: the command a project that installed the package locally can run as written.
+  out.write(`\nThen run:\n  npx endpoint-verify lint ${target}\n  npx endpoint-verify verify ${target}\n`);
   return EXIT.ok;
 }
 

@@ -58,6 +58,8 @@ export async function runStatus(paths: string[], flags: StatusFlags, io: CliIo):
   else io.stdout.write(table(rows));
   const needing = rows.filter((r) => r.attention).length;
   if (flags.format !== 'json') io.stdout.write(`\n${rows.length} specs, ${needing} need attention\n`);
+  // A path that does not exist (or another usage error) is not a freshness answer.
+  if (loaded.diagnostics.some((d) => d.severity === 'error' && !d.span)) return EXIT.usage;
   return flags.check && needing > 0 ? EXIT.failed : EXIT.ok;
 }
 

@@ -37,7 +37,7 @@ function isSpecName(name: string): boolean {
 
 function missing(p: string, message: string): Diagnostic {
   return diag('error', 'no-such-path', message, {
-    hint: `check the path (relative to the current folder); the default is "specs"${isGlob(p) ? '; quote globs so the shell does not expand them' : ''}`,
+    hint: `check the path (relative to the current folder); with no path named, the config's specs: folders are used, else "specs"${isGlob(p) ? '; quote globs so the shell does not expand them' : ''}`,
   });
 }
 

@@ -60,7 +60,7 @@ describe('init on this repository\'s specs/', () => {
     const init = await runCli(['init'], { cwd: dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain('endpoint-verify lint specs\n  endpoint-verify verify specs');
+    expect(init.stdout).toContain('npx endpoint-verify lint specs\n  npx endpoint-verify verify specs');
     const config = parseYaml(await readFile(path.join(dir, 'verify.config.yaml'), 'utf8')) as {
       default: string;
       apis: Record<string, { specs: string }>;
@@ -142,7 +142,7 @@ describe('init on a fresh folder of three specs for two APIs', () => {
     const init = await runCli(['init', 'docs/api', '--env', 'qa'], { cwd: dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain('endpoint-verify lint docs/api\n  endpoint-verify verify docs/api');
+    expect(init.stdout).toContain('npx endpoint-verify lint docs/api\n  npx endpoint-verify verify docs/api');
     const names = await exampleNames(dir);
     expect(names).toEqual([
       'CATALOG_BASE_URL',

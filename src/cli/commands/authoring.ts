@@ -39,7 +39,7 @@ Examples:
   const disc = program
     .command('discrepancies')
     .description('run specs (writing nothing) and print where the OpenAPI document and the API disagree, as Markdown tables')
-    .argument('[paths...]', 'spec files, folders or globs', ['specs'])
+    .argument('[paths...]', 'spec files, folders or globs (default: the config\'s specs: folders, else specs)')
     .option('--check', 'exit 1 when any discrepancy is found');
   addRunOptions(disc)
     .addHelpText(
@@ -50,7 +50,7 @@ Examples:
   $ endpoint-verify discrepancies specs/platform --env staging > discrepancies.md`,
     )
     .action(async (paths: string[], flags: DiscrepancyFlags) => {
-      const { runDiscrepancies } = await import('../discrepancies-action.js');
-      setExit(await runDiscrepancies(paths, flags, io));
+      const [{ runDiscrepancies }, { pathsOrDefault }] = await Promise.all([import('../discrepancies-action.js'), import('../default-paths.js')]);
+      setExit(await runDiscrepancies(await pathsOrDefault(paths, io), flags, io));
     });
 }

@@ -14,7 +14,7 @@ export function registerLint(program: Command, io: CliIo, setExit: (code: number
   program
     .command('lint')
     .description('check spec files without sending anything: structure, steps, variables, JSONPaths, endpoints')
-    .argument('[paths...]', 'spec files (any extension), folders (scanned for *.md) or globs', ['specs'])
+    .argument('[paths...]', 'spec files (any extension), folders (scanned for *.md) or globs (default: the config\'s specs: folders, else specs)')
     .option('--format <format>', 'text (hurl-style) or json', p.choice(['text', 'json'] as const), 'text')
     .option('-e, --env <name>', 'environment whose variables count as defined')
     .option('--var <name=value>', 'a variable that counts as defined (repeatable)', p.keyValue)
@@ -30,7 +30,7 @@ Examples:
 Exit codes: 0 no errors (warnings allowed unless --strict), 1 findings, 2 usage error.`,
     )
     .action(async (paths: string[], flags: LintFlags) => {
-      const { runLint } = await import('../lint-action.js');
-      setExit(await runLint(paths, flags, io));
+      const [{ runLint }, { pathsOrDefault }] = await Promise.all([import('../lint-action.js'), import('../default-paths.js')]);
+      setExit(await runLint(await pathsOrDefault(paths, io), flags, io));
     });
 }

@@ -14,7 +14,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
   program
     .command('status')
     .description('freshness from front-matter alone (no network): failing, blocked, never verified, stale')
-    .argument('[paths...]', 'spec files, folders or globs', ['specs'])
+    .argument('[paths...]', 'spec files, folders or globs (default: the config\'s specs: folders, else specs)')
     .option('--stale <duration>', 'also flag specs not verified within this duration (e.g. 7d)', p.duration)
     .option('--status <list>', 'only specs with one of these statuses', p.statusList)
     .option('--format <format>', 'text table or json', p.choice(['text', 'json'] as const), 'text')
@@ -29,7 +29,7 @@ Examples:
   $ endpoint-verify status --reporter html:freshness.html`,
     )
     .action(async (paths: string[], flags: StatusFlags) => {
-      const { runStatus } = await import('../status-action.js');
-      setExit(await runStatus(paths, flags, io));
+      const [{ runStatus }, { pathsOrDefault }] = await Promise.all([import('../status-action.js'), import('../default-paths.js')]);
+      setExit(await runStatus(await pathsOrDefault(paths, io), flags, io));
     });
 }

@@ -63,7 +63,7 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
   const cmd = program
     .command('verify')
     .description('run the step chains of spec files against the API and write the verdicts back')
-    .argument('[paths...]', 'spec files, folders or globs', ['specs'])
+    .argument('[paths...]', 'spec files, folders or globs (default: the config\'s specs: folders, else specs)')
     .option('--tags <a,b>', 'only specs with any of these tags', p.list)
     .option('--domain <name>', 'only specs of this domain (repeatable or comma-separated)', p.list)
     .option('--grep <text>', 'only specs whose endpoint or file contains the text')
@@ -92,7 +92,7 @@ invalid spec, 3 an error outcome (no answer from the API, nothing sent) or an in
 or report files not written), 130 interrupted; the first of 130 > 2 > 3 > 1 > 0 wins.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
-      const { runVerify } = await import('../verify-action.js');
-      setExit(await runVerify(paths, flags, io));
+      const [{ runVerify }, { pathsOrDefault }] = await Promise.all([import('../verify-action.js'), import('../default-paths.js')]);
+      setExit(await runVerify(await pathsOrDefault(paths, io), flags, io));
     });
 }
