@@ -5,28 +5,34 @@ import { hasErrors } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import { lintSpec } from '../spec/lint.js';
 import { parseSpec } from '../spec/parse.js';
+import { DEFAULT_SPEC_FOLDER, defaultSpecPaths } from './default-paths.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import type { NewFlags } from './commands/authoring.js';
 import type { VerifyFlags } from './commands/verify.js';
 
-/** `specs/<method>-<static path segments>.md` */
-export function defaultOutPath(endpoint: string): string {
+/**
+ * `<folder>/<method>-<path segments>.md`, a path parameter kept by its name so that
+ * `GET /items` and `GET /items/{id}` get different files (`get-items.md`, `get-items-id.md`).
+ * `folder` is where specs live: the config's first `specs:` folder, else `specs`.
+ */
+export function defaultOutPath(endpoint: string, folder = DEFAULT_SPEC_FOLDER): string {
   const [method = 'get', p = '/'] = endpoint.trim().split(/\s+/);
   const slug = p
     .split('/')
-    .filter((s) => s && !s.includes('{'))
+    .filter(Boolean)
+    .map((s) => s.replace(/[{}]/g, ''))
     .join('-')
     .replace(/[^A-Za-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
-  return path.join('specs', `${method.toLowerCase()}-${slug || 'root'}.md`);
+  return path.join(folder, `${method.toLowerCase()}-${slug || 'root'}.md`);
 }
 
 /** The `new` command: scaffold, write (never over an existing file), lint, optionally verify once. */
 export async function runNew(endpoint: string, flags: NewFlags, io: CliIo): Promise<number> {
   const color = useColor(io.stderr, io.env);
-  const outAbs = path.resolve(io.cwd, flags.out ?? defaultOutPath(endpoint));
+  const outAbs = path.resolve(io.cwd, flags.out ?? defaultOutPath(endpoint, (await defaultSpecPaths(io.cwd, io.env))[0]));
   const display = path.relative(io.cwd, outAbs).split(path.sep).join('/') || outAbs;
   if (existsSync(outAbs)) return refuseOverwrite(io, display);
   const { scaffoldSpec } = await import('../openapi/scaffold.js');

@@ -62,3 +62,12 @@ describe('paths when none are named', () => {
     expect(status.code).toBe(2);
   });
 });
+
+describe('new without --out', () => {
+  it("names files by every path segment, a parameter by its name", async () => {
+    const { defaultOutPath } = await import('../../src/cli/new-action.js');
+    expect(defaultOutPath('GET /items')).toBe(path.join('specs', 'get-items.md'));
+    expect(defaultOutPath('GET /items/{id}')).toBe(path.join('specs', 'get-items-id.md'));
+    expect(defaultOutPath('DELETE /v1/orders/{order_id}/lines', path.join('docs', 'api'))).toBe(path.join('docs', 'api', 'delete-v1-orders-order-id-lines.md'));
+  });
+});

@@ -20,7 +20,7 @@ export function registerAuthoring(program: Command, io: CliIo, setExit: (code: n
     .description('write a new spec file from an OpenAPI operation (never overwrites)')
     .argument('<endpoint>', '"METHOD /path/{param}" as documented')
     .requiredOption('--swagger <file>', 'the OpenAPI 2.0/3.x document (JSON or YAML)')
-    .option('--out <file>', 'where to write the spec (default: specs/<method>-<path>.md)')
+    .option('--out <file>', 'where to write the spec (default: <first specs: folder of the config, else specs>/<method>-<path>.md)')
     .option('--api <name>', 'the API of the environment the spec belongs to (writes `api:` into the front-matter)')
     .option('--run', 'verify the new spec once against the current environment and record the outcome');
   addRunOptions(create)
