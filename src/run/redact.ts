@@ -45,6 +45,10 @@ export function secretPatterns(value: string): string[] {
   if (value.length < MIN_SECRET_LENGTH) return [];
   const forms = new Set<string>([value]);
   if (value.includes(' ')) forms.add(value.replace(/ /g, '+'));
+  // Percent-encoded escapes are found by decoding, except where a stray "%" just before the
+  // secret makes the decoder read its first two characters as one escape ("%" + "00%20…").
+  const pct = percentEncoded(value);
+  if (pct !== undefined && pct !== value) forms.add(pct);
   for (const b of base64Forms(Buffer.from(value, 'utf8'))) forms.add(b);
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
@@ -66,6 +70,15 @@ function base64Forms(bytes: Buffer): string[] {
     if (fragment.length >= MIN_FRAGMENT_LENGTH) out.push(fragment, toUrl(fragment));
   }
   return out;
+}
+
+/** encodeURIComponent, or undefined for text it cannot encode (a lone surrogate). */
+function percentEncoded(value: string): string | undefined {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function toUrl(b64: string): string {
@@ -126,8 +139,9 @@ function decodeOnce(s: string, kinds: Kinds = ALL): Decoded | undefined {
         j += 3;
       }
       if (bytes.length > 0) {
-        const decoded = Buffer.from(bytes).toString('utf8');
-        if (!decoded.includes('\ufffd')) {
+        // Fatal decoding: a real U+FFFD (EF BF BD) is valid UTF-8, only malformed bytes are not.
+        const decoded = utf8OrUndefined(bytes);
+        if (decoded !== undefined) {
           // Each character maps to the %XX triplets of its own UTF-8 bytes.
           let at = i;
           for (const ch of decoded) {
@@ -311,4 +325,15 @@ function redactValue(v: unknown, text: (s: string) => string, done: WeakMap<obje
     Object.defineProperty(out, text(k), { value: redactValue(item, text, done), enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as UTF-8 text, or undefined when they are not well-formed UTF-8 (WHATWG Encoding, fatal mode). */
+function utf8OrUndefined(bytes: readonly number[]): string | undefined {
+  try {
+    return STRICT_UTF8.decode(Uint8Array.from(bytes));
+  } catch {
+    return undefined;
+  }
 }

@@ -186,6 +186,19 @@ describe('one redactor, every form', () => {
     );
   });
 
+  it('a secret holding U+FFFD is found percent-encoded too (a real replacement character is valid UTF-8)', () => {
+    // Found by the property test above (fast-check seed -1455175876): "%EF%BF%BD" was taken for invalid UTF-8.
+    const secret = '\uFFFD     !';
+    const redact = createRedactor([secret]);
+    expect(redact(`x ${encodeURIComponent(secret)} tail`)).toBe(`x ${MASK} tail`);
+  });
+
+  it('a percent-encoded secret right after a stray "%" is still found', () => {
+    // Found by the property test above (fast-check seed 1201843140): "%" + "00%20%20%20%20" decoded as "\0    ".
+    const redact = createRedactor(['00    ']);
+    expect(redact('%00%20%20%20%20')).toBe(`%${MASK}`);
+  });
+
   it('escapes elsewhere in the text are kept as they are', () => {
     const redact = createRedactor(['super-secret']);
     expect(redact('a%20b \\u0041 &amp; super%2Dsecret \\n')).toBe(`a%20b \\u0041 &amp; ${MASK} \\n`);
