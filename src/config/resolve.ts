@@ -3,6 +3,7 @@ import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
 import { expandVars } from './expand.js';
+import { httpUrlProblem } from './http-url.js';
 import type { RawConfig } from './load.js';
 import { resolveTokenProvider, tokenUrlProblem } from './token-provider.js';
 import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi, VarValue } from './types.js';
@@ -36,15 +37,10 @@ function shown(url: string): string {
 
 /** An http(s) URL usable as a prefix for step paths; undefined when fine. */
 export function urlProblem(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'is not an http(s) URL';
   // Credentials in a gateway URL would be printed with every step's URL.
-  if (u.username || u.password) return 'must not contain credentials (configure a token instead)';
+  const problem = httpUrlProblem(url, 'configure a token instead');
+  if (problem) return problem;
+  const u = new URL(url);
   if (u.search || u.hash) return 'must not have a query or fragment (step paths are appended to it)';
   return undefined;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { httpUrlProblem } from './http-url.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { KeyPath, Report } from './config-schema.js';
 
@@ -164,15 +165,7 @@ export function resolveTokenProvider(
 
 /** Why a token URL cannot be used, or undefined. */
 export function tokenUrlProblem(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'is not a URL';
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'is not an http(s) URL';
-  if (u.username || u.password) return 'must not contain credentials (use clientId and clientSecret)';
-  return undefined;
+  return httpUrlProblem(url, 'use clientId and clientSecret');
 }
 
 /** One line naming a provider, for messages and --dry-run: "oauth2 client_credentials at https://…/token". */
