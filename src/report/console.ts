@@ -217,9 +217,9 @@ export class ConsoleReporter implements Reporter {
       // Outcomes that are rare in a healthy run are named only when they occur.
       ...(s.error > 0 ? [this.#c('magenta', `${s.error} error`)] : []),
       ...(s.invalid > 0 ? [this.#c('red', `${s.invalid} invalid`)] : []),
-      `${s.skipped} skipped`,
+      ...(s.skipped > 0 ? [`${s.skipped} skipped`] : []),
     ];
-    let line = `${parts.join(', ')} (${s.total} specs) in ${formatDuration(s.durationMs)}`;
+    let line = `${parts.join(', ')} (${s.total} spec${s.total === 1 ? '' : 's'}) in ${formatDuration(s.durationMs)}`;
     const fallback = result.specs.filter((x) => x.verdict === 'verified' && x.gateway === 'fallback').length;
     if (fallback > 0) line += `; ${fallback} verified via the fallback gateway`;
     if (result.interrupted) line += `; ${this.#c('yellow', 'interrupted')}, not every spec ran`;

@@ -111,6 +111,20 @@ describe('console reporter', () => {
     expect(last).toBe('2 verified, 1 failing, 1 blocked, 1 skipped (5 specs) in 2.0 s; 1 verified via the fallback gateway; 2 write-backs failed');
   });
 
+  it('names skipped only when a spec was skipped, and says "1 spec" for one', async () => {
+    const full = fixtureResult();
+    const one = full.specs.find((x) => x.verdict === 'verified')!;
+    const result: RunResult = {
+      ...full,
+      specs: [{ ...one, writeBack: { outcome: 'written' } }],
+      summary: { ...full.summary, total: 1, verified: 1, failing: 0, blocked: 0, error: 0, invalid: 0, skipped: 0 },
+    };
+    const s = sink(false);
+    await play(new ConsoleReporter(options(s.out)), result);
+    const last = s.text().trimEnd().split('\n').pop();
+    expect(last).toMatch(/^1 verified, 0 failing, 0 blocked \(1 spec\) in /);
+  });
+
   it('--quiet prints only the failures and the summary', async () => {
     const s = sink(true);
     await play(new ConsoleReporter(options(s.out, { quiet: true, color: false })), fixtureResult());
