@@ -1,3 +1,4 @@
+import type { AssertionResult } from '../../src/run/result.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -103,15 +104,7 @@ function spec(name: string, steps: string, frontMatter = ''): Promise<string> {
   return writeFile(file, text).then(() => file);
 }
 
-interface Assertion {
-  kind: string;
-  target?: string;
-  op: string;
-  expected: unknown;
-  actual: unknown;
-  passed: boolean;
-  message?: string;
-}
+type Assertion = AssertionResult;
 interface Report {
   specs: { file: string; verdict: string; steps: { id: string; assertions: Assertion[]; extracted: Record<string, string>; error?: { message: string } }[] }[];
 }

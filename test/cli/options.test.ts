@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson, REPO, runCli, scratch } from './run-cli.js';
+import { readJson, REPO, runCli, scratch, ITEMS_STAFF_CONFIG } from './run-cli.js';
 
 /**
  * The command line as a user runs it: a child process, spec files in a temp
@@ -45,18 +45,7 @@ function spec(opts: { endpoint: string; tags?: string[]; domain?: string; status
   ].join('\n');
 }
 
-const CONFIG = `default: local
-apis:
-  items:
-    specs: specs
-    tokens:
-      staff: { env: ITEMS_TOKEN }
-environments:
-  local:
-    apis:
-      items:
-        baseUrl: \${ITEMS_URL}
-`;
+const CONFIG = ITEMS_STAFF_CONFIG;
 
 async function write(rel: string, text: string): Promise<void> {
   const file = path.join(work.dir, rel);

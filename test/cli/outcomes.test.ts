@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { junitSchemaErrors } from '../helpers/junit-xsd.js';
-import { readJson, runCli, scratch } from './run-cli.js';
+import { readJson, runCli, scratch, ITEMS_STAFF_CONFIG } from './run-cli.js';
 
 /**
  * Every outcome through the CLI, as a user meets it: the exit code, the console line, the JSON,
@@ -17,18 +17,7 @@ let base = '';
 let closedPort = 0;
 let work: Awaited<ReturnType<typeof scratch>>;
 
-const CONFIG = `default: local
-apis:
-  items:
-    specs: specs
-    tokens:
-      staff: { env: ITEMS_TOKEN }
-environments:
-  local:
-    apis:
-      items:
-        baseUrl: \${ITEMS_URL}
-`;
+const CONFIG = ITEMS_STAFF_CONFIG;
 
 function spec(opts: { endpoint?: string; test?: string; prereq?: string; extra?: string }): string {
   const endpoint = opts.endpoint ?? 'GET /ok';

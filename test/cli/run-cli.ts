@@ -21,6 +21,20 @@ environments:
         baseUrl: \${ITEMS_URL}
 `;
 
+/** The same API with a `staff` token type read from `$ITEMS_TOKEN`. */
+export const ITEMS_STAFF_CONFIG = `default: local
+apis:
+  items:
+    specs: specs
+    tokens:
+      staff: { env: ITEMS_TOKEN }
+environments:
+  local:
+    apis:
+      items:
+        baseUrl: \${ITEMS_URL}
+`;
+
 export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
