@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { maskOwnedValues, ownedValues } from '../src/spec/front-matter-edit.js';
+import { maskOwnedValues, ownedValues } from '../src/specfile/front-matter-edit.js';
 import { numberOption } from './args.js';
 
 /**

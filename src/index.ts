@@ -5,17 +5,17 @@
  */
 
 // Spec files
-export type * from './spec/model.js';
-export { SPEC_STATUSES, PHASES, HTTP_METHODS, OWNED_KEYS, KNOWN_FRONT_MATTER_KEYS } from './spec/model.js';
-export { decodeSpec } from './spec/decode.js';
-export { parseSpec, readSpec, type LoadedSpec } from './spec/parse.js';
-export { lintSpec, type LintContext } from './spec/lint.js';
-export { lintPaths } from './spec/lint-run.js';
-export { discoverSpecFiles } from './spec/discover.js';
-export { specJsonSchema } from './spec/schema.js';
-export { checkJsonPath, queryJsonPath } from './spec/jsonpath.js';
-export { editFrontMatter, ownedValues, type OwnedValues } from './spec/front-matter-edit.js';
-export { writeBack, type OwnedChanges } from './spec/write-back.js';
+export type * from './specfile/model.js';
+export { SPEC_STATUSES, PHASES, HTTP_METHODS, OWNED_KEYS, KNOWN_FRONT_MATTER_KEYS } from './specfile/model.js';
+export { decodeSpec } from './specfile/decode.js';
+export { parseSpec, readSpec, type LoadedSpec } from './specfile/parse.js';
+export { lintSpec, type LintContext } from './specfile/lint.js';
+export { lintPaths } from './specfile/lint-run.js';
+export { discoverSpecFiles } from './specfile/discover.js';
+export { specJsonSchema } from './specfile/schema.js';
+export { checkJsonPath, queryJsonPath } from './specfile/jsonpath.js';
+export { editFrontMatter, ownedValues, type OwnedValues } from './specfile/front-matter-edit.js';
+export { writeBack, type OwnedChanges } from './specfile/write-back.js';
 
 // Diagnostics and positions
 export type { Diagnostic, Severity } from './diagnostics/diagnostic.js';
@@ -32,10 +32,10 @@ export { resolveToken } from './config/tokens.js';
 // Running
 export type * from './run/result.js';
 export { summarize } from './run/result.js';
-export { runSpecs, type RunOptions } from './run/scheduler.js';
-export { runChain } from './run/chain.js';
-export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain-types.js';
-export { createHttpClient } from './run/http.js';
+export { runSpecs, type RunOptions } from './run/scheduler/run-specs.js';
+export { runChain } from './run/chain/run-chain.js';
+export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain/types.js';
+export { createHttpClient } from './run/http/client.js';
 export { createRedactor } from './run/redact.js';
 export { dryRun, type DryRunEntry } from './run/dry-run.js';
 

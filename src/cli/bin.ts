@@ -2,7 +2,7 @@
 // Signals first: a Ctrl-C or SIGTERM at any moment, even while the rest of the CLI loads, exits 130
 // and removes whatever temp files and locks the process registered (src/cli/signals.ts).
 import { installSignalHandlers } from './signals.js';
-import { installExitCleanup } from '../spec/owned-paths.js';
+import { installExitCleanup } from '../specfile/owned-paths.js';
 
 installSignalHandlers();
 installExitCleanup();

@@ -27,7 +27,7 @@ export async function runDiscrepancies(paths: string[], flags: DiscrepancyFlags,
   }
   try {
     const [{ runSpecs }, { createConformanceChecker }, { discrepancySection }] = await Promise.all([
-      import('../run/scheduler.js'),
+      import('../run/scheduler/run-specs.js'),
       import('../openapi/conformance.js'),
       import('../openapi/discrepancies.js'),
     ]);

@@ -1,12 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { VarValue } from '../config/types.js';
-import { globBase, isGlob } from '../spec/glob.js';
+import { globBase, isGlob } from '../specfile/glob.js';
 import path from 'node:path';
 import type { ConfigOverrides, Environment } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { overridesFromEnv, resolveEnvironment } from '../config/resolve.js';
-import { readSpec, type LoadedSpec } from '../spec/parse.js';
+import { readSpec, type LoadedSpec } from '../specfile/parse.js';
 import type { CliIo } from './io.js';
 import { displayPath } from './load-specs.js';
 

@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_NAMES } from '../config/load.js';
 import { inferPlan, renderConfig, renderEnvExample, variablesOf } from '../config/init-config.js';
-import { discoverSpecFiles, displayPath } from '../spec/discover.js';
-import { createExportsReader } from '../spec/lint-run.js';
-import { readSpecSync, type LoadedSpec } from '../spec/parse.js';
+import { discoverSpecFiles, displayPath } from '../specfile/discover.js';
+import { createExportsReader } from '../specfile/lint-run.js';
+import { readSpecSync, type LoadedSpec } from '../specfile/parse.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 

@@ -1,4 +1,4 @@
-import { lintPaths } from '../spec/lint-run.js';
+import { lintPaths } from '../specfile/lint-run.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { discoverSpecFiles, displayPath } from '../spec/discover.js';
-import { readSpecSync, type LoadedSpec } from '../spec/parse.js';
+import { discoverSpecFiles, displayPath } from '../specfile/discover.js';
+import { readSpecSync, type LoadedSpec } from '../specfile/parse.js';
 import type { OutStream } from './io.js';
 
 export interface LoadedSet {

@@ -6,7 +6,7 @@
  *   passed to it: the run stops scheduling, finishes the write-backs in flight, reports and exits
  *   130 on its own.
  * - Any other signal (before a run starts, after it, or a second one) exits 130 at once. The exit
- *   handlers then remove every temp file and lock this process registered (src/spec/owned-paths.ts),
+ *   handlers then remove every temp file and lock this process registered (src/specfile/owned-paths.ts),
  *   which are registered before they exist on disk, so nothing is left behind whenever it comes.
  */
 

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { drain, readSpecInStages, type LoadedSpec, type Stages } from '../spec/parse.js';
+import { drain, readSpecInStages, type LoadedSpec, type Stages } from '../specfile/parse.js';
 
 /**
  * The specs of a `verify` run, parsed while earlier ones are in flight

@@ -46,7 +46,7 @@ export async function runStatus(paths: string[], flags: StatusFlags, io: CliIo):
   for (const spec of flags.reporter ?? []) {
     const m = /^html:(.+)$/.exec(spec);
     if (!m?.[1]) throw new UsageError(`status --reporter takes html:<file>, got "${spec}"`);
-    const [{ renderFreshnessHtml }, { writeReportFile }] = await Promise.all([import('../report/html.js'), import('../report/write-file.js')]);
+    const [{ renderFreshnessHtml }, { writeReportFile }] = await Promise.all([import('../report/html/render.js'), import('../report/write-file.js')]);
     const html = renderFreshnessHtml(
       rows.map((r) => ({ file: r.file, endpoint: r.endpoint, status: r.status, ...(r.domain ? { domain: r.domain } : {}), ...(r.verifiedAt ? { verifiedAt: r.verifiedAt } : {}) })),
       { now },

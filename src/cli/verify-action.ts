@@ -6,9 +6,9 @@ import type { RunResult } from '../run/result.js';
 import type { Reporter } from '../report/reporter.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
-import type { LoadedSpec } from '../spec/parse.js';
+import type { LoadedSpec } from '../specfile/parse.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { runBlockingChecks } from '../spec/lint.js';
+import { runBlockingChecks } from '../specfile/lint.js';
 import { onInterrupt } from './signals.js';
 import { failedWriteBacks } from '../run/write-back-failures.js';
 import { useColor, type CliIo } from './io.js';
@@ -16,7 +16,7 @@ import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
 import { githubRunOutput } from './github-output.js';
 import { withConsole } from '../report/reporter-list.js';
-import { discoverSpecFiles } from '../spec/discover.js';
+import { discoverSpecFiles } from '../specfile/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
 import type { VerifyFlags } from './commands/verify.js';
@@ -172,7 +172,7 @@ async function execute(
   terminal: { clear?: () => void },
 ): Promise<{ result: RunResult; reportFailures: number }> {
   const [{ runSpecs }, { createReporters, finishReporters, describeWriteError }] = await Promise.all([
-    import('../run/scheduler.js'),
+    import('../run/scheduler/run-specs.js'),
     import('../report/reporter.js'),
   ]);
   const { sources } = input;

@@ -1,7 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { isInside } from '../spec/discover.js';
-import type { FrontMatter } from '../spec/model.js';
+import { isInside } from '../specfile/discover.js';
+import type { FrontMatter } from '../specfile/model.js';
 import type { ApiConfig, Environment, UnavailableApi } from './types.js';
 
 /** The reason an unusable API cannot serve this spec, as an error. */

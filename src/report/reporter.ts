@@ -108,7 +108,7 @@ interface HtmlModule {
 
 async function loadHtml(): Promise<HtmlModule> {
   try {
-    const mod = (await import('./html.js')) as Partial<HtmlModule>;
+    const mod = (await import('./html/render.js')) as Partial<HtmlModule>;
     if (typeof mod.renderHtml === 'function') return mod as HtmlModule;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;

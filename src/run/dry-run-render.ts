@@ -1,22 +1,22 @@
 import type { ApiConfig, AuthConfig, Environment, VarValue } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { FrontMatter, Phase } from '../spec/model.js';
-import { chainOrder } from '../spec/lint-vars.js';
-import type { LoadedSpec } from '../spec/parse.js';
-import { chainVariables } from './chain.js';
-import { buildRequest } from './chain-request.js';
-import { specToken, stepToken, type TokenFetcher } from './chain-token.js';
+import type { FrontMatter, Phase } from '../specfile/model.js';
+import { chainOrder } from '../specfile/lint-vars.js';
+import type { LoadedSpec } from '../specfile/parse.js';
+import { chainVariables } from './chain/run-chain.js';
+import { buildRequest } from './chain/request.js';
+import { specToken, stepToken, type TokenFetcher } from './chain/token.js';
 import { toCurl } from './curl.js';
 import { describeProvider } from '../config/token-provider.js';
-import type { Redactor } from './scheduler-deps.js';
-import type { FallbackMode } from './scheduler-evaluate.js';
-import { seedSecrets } from './scheduler.js';
+import type { Redactor } from './scheduler/deps.js';
+import type { FallbackMode } from './scheduler/evaluate.js';
+import { seedSecrets } from './scheduler/run-specs.js';
 import type { Lookup } from './template.js';
 
 /**
  * `--dry-run`: every step as the curl command it would send, with no network. The request comes
- * from the run's own builder (chain-request.ts buildRequest), with the run's variables
- * (chainVariables), token choice (chain-token.ts) and redactor seeded as a run seeds it
+ * from the run's own builder (chain/request.ts buildRequest), with the run's variables
+ * (chainVariables), token choice (chain/token.ts) and redactor seeded as a run seeds it
  * (seedSecrets): what is printed is what a run sends, masked as a run masks it. Values only a
  * run can know (extracted, imported by `use:`, built-ins) are shown as `<client_id from get_client>`.
  */

@@ -1,5 +1,5 @@
-import type { Expect, ValueAssertion } from '../spec/model.js';
-import { evaluateJsonPath } from '../spec/jsonpath.js';
+import type { Expect, ValueAssertion } from '../specfile/model.js';
+import { evaluateJsonPath } from '../specfile/jsonpath.js';
 import type { ResponseView } from './extract.js';
 import { holdsBigInt, jsonEquals, storeValue, stringifyJson } from './json-value.js';
 import { checkJsonSchema } from './json-schema.js';

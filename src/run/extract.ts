@@ -1,6 +1,6 @@
-import type { ExtractRule } from '../spec/model.js';
-import { evaluateJsonPath } from '../spec/jsonpath.js';
-import type { HttpResponse, Redactor } from './chain-types.js';
+import type { ExtractRule } from '../specfile/model.js';
+import { evaluateJsonPath } from '../specfile/jsonpath.js';
+import type { HttpResponse, Redactor } from './chain/types.js';
 import { isSecretName, MASK } from './redact.js';
 import { displayText, mayHoldBigInt, parseJson, stringifyJson, toDoubles } from './json-value.js';
 import type { AssertionResult } from './result.js';

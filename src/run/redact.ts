@@ -1,4 +1,4 @@
-import type { Redactor } from './chain-types.js';
+import type { Redactor } from './chain/types.js';
 
 /**
  * The one redactor: replaces secrets by "***" in every form they can take on the way out.

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FrontMatter } from '../spec/model.js';
+import type { FrontMatter } from '../specfile/model.js';
 import { inShard, type Shard } from './shard.js';
 
 export interface Selection {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { OWNED_KEYS } from '../spec/model.js';
+import { OWNED_KEYS } from '../specfile/model.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamSpecs } from '../../src/cli/spec-stream.js';
-import type { LoadedSpec } from '../../src/spec/parse.js';
+import type { LoadedSpec } from '../../src/specfile/parse.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -15,7 +15,7 @@ import { REPO } from '../cli/run-cli.js';
  */
 
 const exec = promisify(execFile);
-const CORPUS_TESTS = ['test/corpus/corpus-lint.test.ts', 'test/spec/lint.test.ts', 'test/spec/parse.test.ts'];
+const CORPUS_TESTS = ['test/corpus/corpus-lint.test.ts', 'test/specfile/lint.test.ts', 'test/specfile/parse.test.ts'];
 
 describe.skipIf(!existsSync(path.join(REPO, '.git')))('a fresh clone', () => {
   it('stays green when the tests that read the corpus run after npm run verify (twice)', async () => {

@@ -10,9 +10,9 @@ import { apiForSpec } from '../../src/config/api-for-spec.js';
 import { loadConfig } from '../../src/config/load.js';
 import { resolveEnvironment } from '../../src/config/resolve.js';
 import type { Environment } from '../../src/config/types.js';
-import { lintPaths, type LintedFile } from '../../src/spec/lint-run.js';
-import { readSpec, type LoadedSpec } from '../../src/spec/parse.js';
-import { maskOwnedValues } from '../../src/spec/front-matter-edit.js';
+import { lintPaths, type LintedFile } from '../../src/specfile/lint-run.js';
+import { readSpec, type LoadedSpec } from '../../src/specfile/parse.js';
+import { maskOwnedValues } from '../../src/specfile/front-matter-edit.js';
 
 const exec = promisify(execFile);
 

@@ -1,8 +1,8 @@
-import { createHttpClient } from '../../src/run/http.js';
+import { createHttpClient } from '../../src/run/http/client.js';
 import { createRedactor } from '../../src/run/redact.js';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
-import type { ChainContext } from '../../src/run/chain-types.js';
-import { parseSpec, type LoadedSpec } from '../../src/spec/parse.js';
+import type { ChainContext } from '../../src/run/chain/types.js';
+import { parseSpec, type LoadedSpec } from '../../src/specfile/parse.js';
 import type { TestServer } from './test-server.js';
 
 /** Spec files and chain contexts for runChain tests against the test server. */

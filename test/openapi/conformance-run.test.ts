@@ -9,8 +9,8 @@ import type { Environment } from '../../src/config/types.js';
 import { createConformanceChecker } from '../../src/openapi/conformance.js';
 import { discrepancySection } from '../../src/openapi/discrepancies.js';
 import type { Finding, RunResult } from '../../src/run/result.js';
-import { runSpecs } from '../../src/run/scheduler.js';
-import { readSpec } from '../../src/spec/parse.js';
+import { runSpecs } from '../../src/run/scheduler/run-specs.js';
+import { readSpec } from '../../src/specfile/parse.js';
 
 /**
  * Real runs against a local API that deviates from its documents on purpose:

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createOpenApiLinter, lintAgainstOpenApi } from '../../src/spec/lint-openapi.js';
-import { parseSpec } from '../../src/spec/parse.js';
+import { createOpenApiLinter, lintAgainstOpenApi } from '../../src/specfile/lint-openapi.js';
+import { parseSpec } from '../../src/specfile/parse.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/openapi');
 const AT = path.join(FIXTURES, 'a.md');

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNew } from '../../src/cli/new-action.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { scaffoldSpec } from '../../src/openapi/scaffold.js';
-import { lintSpec } from '../../src/spec/lint.js';
-import { parseSpec } from '../../src/spec/parse.js';
+import { lintSpec } from '../../src/specfile/lint.js';
+import { parseSpec } from '../../src/specfile/parse.js';
 
 /** `new`: a spec in the seed's format from each document version, which parses and lints with no errors. */
 

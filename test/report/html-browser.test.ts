@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult, SpecResult } from '../../src/run/result.js';
 import { formatValue, stripEscapes } from '../../src/report/format.js';
-import { renderFreshnessHtml, renderHtml } from '../../src/report/html.js';
+import { renderFreshnessHtml, renderHtml } from '../../src/report/html/render.js';
 import { hasChromium, launchChromium, openReport } from '../helpers/browser.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 

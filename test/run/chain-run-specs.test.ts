@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
-import { runSpecs } from '../../src/run/scheduler.js';
+import { runSpecs } from '../../src/run/scheduler/run-specs.js';
 import type { RunResult } from '../../src/run/result.js';
-import { readSpec } from '../../src/spec/parse.js';
+import { readSpec } from '../../src/specfile/parse.js';
 
 /**
  * The runner end to end (runSpecs: scheduler, HTTP client and chain) against

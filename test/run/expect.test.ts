@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpResponse } from '../../src/run/chain-types.js';
+import type { HttpResponse } from '../../src/run/chain/types.js';
 import { checkExpect } from '../../src/run/expect.js';
 import { ResponseView } from '../../src/run/extract.js';
 import { createRedactor } from '../../src/run/redact.js';
-import type { Expect } from '../../src/spec/model.js';
+import type { Expect } from '../../src/specfile/model.js';
 
 const BODY = {
   id: 7,

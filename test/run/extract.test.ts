@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpResponse } from '../../src/run/chain-types.js';
+import type { HttpResponse } from '../../src/run/chain/types.js';
 import { extractValue, ResponseView, runExtractions } from '../../src/run/extract.js';
 import { createRedactor } from '../../src/run/redact.js';
 

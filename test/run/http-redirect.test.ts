@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/run/http.js';
-import { nextHop } from '../../src/run/http-redirect.js';
-import type { HttpClient } from '../../src/run/chain-types.js';
+import { createHttpClient } from '../../src/run/http/client.js';
+import { nextHop } from '../../src/run/http/redirect.js';
+import type { HttpClient } from '../../src/run/chain/types.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 let home: HostileServer;

@@ -3,8 +3,8 @@ import { Agent } from 'undici';
 import zlib from 'node:zlib';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpClient } from '../../src/run/http.js';
-import type { HttpClient, HttpOutcome } from '../../src/run/chain-types.js';
+import { createHttpClient } from '../../src/run/http/client.js';
+import type { HttpClient, HttpOutcome } from '../../src/run/chain/types.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 let server: HostileServer;
@@ -252,7 +252,7 @@ describe('connections', () => {
 
 describe('proxy from the environment', () => {
   it('uses the proxy agent only when a proxy variable is set', async () => {
-    const { createDispatcher } = await import('../../src/run/http-dispatcher.js');
+    const { createDispatcher } = await import('../../src/run/http/dispatcher.js');
     const { EnvHttpProxyAgent } = await import('undici');
     const plain = createDispatcher({ connections: 1, timeoutMs: 1000, env: {} });
     const proxied = createDispatcher({ connections: 1, timeoutMs: 1000, env: { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: 'localhost' } });

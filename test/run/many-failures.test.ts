@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/types.js';
-import { runSpecs } from '../../src/run/scheduler.js';
-import { readSpec } from '../../src/spec/parse.js';
+import { runSpecs } from '../../src/run/scheduler/run-specs.js';
+import { readSpec } from '../../src/specfile/parse.js';
 
 /**
  * 1,000 failing steps (500s and refused connections) in one run: every spec

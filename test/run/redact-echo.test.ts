@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/run/http.js';
+import { createHttpClient } from '../../src/run/http/client.js';
 import { createRedactor } from '../../src/run/redact.js';
-import type { HttpClient } from '../../src/run/chain-types.js';
+import type { HttpClient } from '../../src/run/chain/types.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 
 const BEARER = 'canary-bearer-9f8e7d6c';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runChain } from '../../src/run/chain.js';
+import { runChain } from '../../src/run/chain/run-chain.js';
 import { builtins, isJsonMediaType, renderBody, renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from '../../src/run/template.js';
 import { chainContext, loadSpec, specText } from '../helpers/chain-harness.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

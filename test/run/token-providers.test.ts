@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
 import type { OAuth2Provider } from '../../src/config/token-provider.js';
-import { runSpecs } from '../../src/run/scheduler.js';
-import { readSpec, type LoadedSpec } from '../../src/spec/parse.js';
+import { runSpecs } from '../../src/run/scheduler/run-specs.js';
+import { readSpec, type LoadedSpec } from '../../src/specfile/parse.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 
 /**
@@ -118,7 +118,7 @@ describe('oauth2 token providers', () => {
   it('fetches before expiry when its own clock says the token is about to expire', async () => {
     const specs = await writeSpecs(6);
     let runnerNow = clockMs;
-    const { TokenProviders } = await import('../../src/run/token-providers.js');
+    const { TokenProviders } = await import('../../src/run/token/providers.js');
     const { createRedactor } = await import('../../src/run/redact.js');
     const env = environment(oauth2());
     const providers = new TokenProviders({ redact: createRedactor(), env: sandbox.env, now: () => runnerNow }, env.apis);

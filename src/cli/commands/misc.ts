@@ -29,7 +29,7 @@ Examples:
     .action(async (flags: { report?: boolean }) => {
       const schema = flags.report
         ? (await import('../../report/report-schema.js')).reportJsonSchema
-        : (await import('../../spec/schema.js')).specJsonSchema;
+        : (await import('../../specfile/schema.js')).specJsonSchema;
       io.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
       setExit(0);
     });

@@ -1,0 +1,139 @@
+import { authHeaderValue } from '../../config/tokens.js';
+import type { ParsedStep } from '../../specfile/model.js';
+import type { ChainContext, HttpRequest } from './types.js';
+import type { Token } from './token.js';
+import { isSecretName, MASK } from '../redact.js';
+import type { StepError } from '../result.js';
+import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from '../template.js';
+
+/**
+ * Turns a parsed step into the request to send: gateway + templated path +
+ * query, headers (auth, JSON defaults, the step's own), body. Anything unsafe
+ * or unresolved is an error here, before a request exists.
+ */
+
+export interface BuiltRequest {
+  request: HttpRequest;
+  /** The headers as results show them: credentials masked, the rest redacted. */
+  shownHeaders: Record<string, string>;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+export function gatewayBase(ctx: Pick<ChainContext, 'api' | 'gateway'>): string | undefined {
+  const base = ctx.gateway === 'fallback' ? ctx.api.fallbackUrl : ctx.api.baseUrl;
+  return base ? base.replace(/\/+$/, '') : undefined;
+}
+
+/** Why a step path as written may not be sent, or undefined when it may. */
+export function refusePath(raw: string): string | undefined {
+  // Tokens go only to the API's own gateways: a step cannot name another host.
+  if (SCHEME.test(raw)) return `path "${raw}" is an absolute URL: steps are sent only to the configured gateway`;
+  if (raw.startsWith('//')) return `path "${raw}" starts with "//" (another host): steps are sent only to the configured gateway`;
+  if (!raw.startsWith('/')) return `path "${raw}" must start with "/"`;
+  return undefined;
+}
+
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+  headers[name] = value;
+}
+
+/** Where a template error points: the `{{name}}` at that location, else any use of the name, else the step. */
+function located(parsed: ParsedStep, err: TemplateError): string {
+  const ref = parsed.templates.find((t) => t.name === err.variable && t.at === err.at) ?? parsed.templates.find((t) => t.name === err.variable);
+  const span = ref?.span ?? parsed.span;
+  return `${span.file}:${span.line}:${span.col}`;
+}
+
+/** A run has a handful of gateways and thousands of requests: each gateway URL is parsed once. */
+const origins = new Map<string, string>();
+
+function gatewayOrigin(base: string): string {
+  let origin = origins.get(base);
+  if (origin === undefined) {
+    origin = new URL(base).origin;
+    // A long-lived process (tests, a library user) may see many: keep the cache small.
+    if (origins.size >= 64) origins.clear();
+    origins.set(base, origin);
+  }
+  return origin;
+}
+
+/**
+ * The one request builder: the run sends what it returns, and `--dry-run` prints it (so the two
+ * cannot drift). Errors (unsafe path, undefined variable, another host) come before a request exists.
+ */
+export function buildRequest(
+  parsed: ParsedStep,
+  ctx: Pick<ChainContext, 'api' | 'gateway' | 'redact' | 'signal'>,
+  lookup: Lookup,
+  token: Token | undefined,
+): BuiltRequest | { error: StepError } {
+  const s = parsed.step;
+  const rawPath = typeof s.path === 'string' ? s.path : '';
+  const refused = refusePath(rawPath);
+  if (refused) return { error: { code: 'refused', message: refused } };
+  const base = gatewayBase(ctx);
+  if (!base) return { error: { code: 'refused', message: `API "${ctx.api.name}" has no ${ctx.gateway} gateway URL configured` } };
+
+  let url: string;
+  let body: string | undefined;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const credentialHeaders = new Set<string>([(token?.auth ?? ctx.api.auth).header, 'Cookie']);
+  try {
+    const path = renderPath(rawPath, lookup);
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(s.params ?? {})) query.append(k, renderString(String(v), lookup, `params.${k}`));
+    const qs = query.toString();
+    url = `${base}${path}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
+
+    if (s.body !== undefined) {
+      // The step's own Content-Type (set below) decides whether a text body is JSON text.
+      const own = Object.entries(s.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+      body = renderBody(s.body, own === undefined ? 'application/json' : String(own), lookup);
+      headers['Content-Type'] = 'application/json';
+    }
+    if (token) setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));
+    for (const [k, v] of Object.entries(s.headers ?? {})) {
+      const value = renderHeader(String(v), lookup, `headers.${k}`);
+      if (isSecretName(k)) {
+        ctx.redact.add(value);
+        credentialHeaders.add(k);
+      }
+      setHeader(headers, k, value);
+    }
+  } catch (err) {
+    if (err instanceof TemplateError) return { error: { code: 'template', message: `${err.message} (${located(parsed, err)})` } };
+    throw err;
+  }
+
+  // Belt and braces: whatever the templates produced, the request goes to the gateway's own origin.
+  let target: URL;
+  let gateway: string;
+  try {
+    gateway = gatewayOrigin(base);
+    target = new URL(url);
+  } catch {
+    return { error: { code: 'refused', message: `"${ctx.redact(url)}" is not a valid URL` } };
+  }
+  if (target.origin !== gateway) return { error: { code: 'refused', message: `the request would leave the gateway's host (${ctx.redact(target.origin)})` } };
+
+  const lowerCreds = new Set([...credentialHeaders].map((h) => h.toLowerCase()));
+  const shownHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) shownHeaders[k] = lowerCreds.has(k.toLowerCase()) || isSecretName(k) ? MASK : ctx.redact(v);
+
+  const retry = typeof s.retry === 'number' ? { attempts: s.retry } : s.retry;
+  const request: HttpRequest = {
+    method: (s.method ?? 'GET').toUpperCase(),
+    url,
+    headers,
+    credentialHeaders: [...credentialHeaders],
+    ...(body !== undefined ? { body } : {}),
+    ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
+    ...(s.followRedirects ? { followRedirects: true } : {}),
+    ...(retry ? { retry } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+  return { request, shownHeaders };
+}
