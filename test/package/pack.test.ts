@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,8 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
+const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+
 /** Relative links of the Markdown files a user reads, and every docs/ path the CLI's hints name. */
 async function linkedPaths(): Promise<{ from: string; target: string }[]> {
   const out: { from: string; target: string }[] = [];
@@ -59,6 +61,15 @@ describe('the npm package', () => {
     expect(missing).toEqual([]);
     const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { license?: string; repository?: { url?: string } };
     expect(pkg.license).toBe('MIT');
+    // dist/ is built from nothing: every compiled file it ships has its module in src/ today (a
+    // renamed module's old output would have none), and every other file is a copy of one in src/.
+    const orphans: string[] = [];
+    for (const f of files.filter((f) => f.startsWith('dist/'))) {
+      const compiled = /^dist\/(.+)\.(?:js|d\.ts)(?:\.map)?$/.exec(f);
+      const sources = compiled ? [`src/${compiled[1]}.ts`, `src/${f.slice(5)}`] : [`src/${f.slice(5)}`];
+      if (!(await Promise.all(sources.map((s) => exists(path.join(REPO, s))))).some(Boolean)) orphans.push(f);
+    }
+    expect(orphans).toEqual([]);
     expect(pkg.repository?.url).toMatch(/^git\+https:\/\//);
   });
 
