@@ -2,13 +2,15 @@
 // An incremental build over an old dist/ keeps the output of a module that was renamed or deleted
 // in src/, and `npm pack` would ship it; so dist/ goes first, and with it the build info, which
 // must never outlive the files it describes (tsc trusts it and would emit nothing).
+// Then the HTML report's browser script and stylesheet (src/report/html/assets/, linted as real
+// .js and .css files) are copied next to the module that reads and inlines them.
 import { spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** Folders under src/ that are not TypeScript and ship as they are, copied into dist/. */
-const ASSETS = [];
+const ASSETS = ['report/html/assets'];
 
 /**
  * Builds dist/ in `root` with the TypeScript compiler at `tsc` (a path to typescript/bin/tsc).
