@@ -2,6 +2,7 @@
  * The public API of endpoint-verify: parse and lint spec files, run them
  * against an environment, render the results, and write verdicts back.
  * Everything the CLI does is available here; the CLI only wires flags to it.
+ * The built-in sandbox API is a separate export, `endpoint-verify/sandbox` (sandbox/index.ts).
  */
 
 // Spec files
@@ -54,6 +55,3 @@ export { junitReport } from './report/junit.js';
 export { markdownReport } from './report/markdown.js';
 export { githubAnnotations } from './report/github.js';
 export { mergeReports } from './report/merge.js';
-
-// Sandbox
-export { startSandbox, type Sandbox } from './sandbox/server.js';

@@ -51,6 +51,23 @@ async function linkedPaths(): Promise<{ from: string; target: string }[]> {
   return out;
 }
 
+/** A fresh project with one spec file and the tarball installed (once, for the tests that need it). */
+let installing: Promise<string> | undefined;
+function install(): Promise<string> {
+  installing ??= (async () => {
+    const project = path.join(work, 'docs-repo');
+    await mkdir(path.join(project, 'specs/whatsapp'), { recursive: true });
+    await writeFile(path.join(project, 'package.json'), '{ "name": "docs-repo", "private": true }\n');
+    await writeFile(
+      path.join(project, 'specs/whatsapp/list.md'),
+      '---\nendpoint: "GET /api/conversations"\nstatus: draft\n---\n\n# List\n\n## Test Request\n\n```yaml\nsteps:\n  - id: list\n    method: GET\n    path: "/api/conversations"\n    expect:\n      status: [200]\n```\n',
+    );
+    await exec(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project, maxBuffer: 1 << 24 });
+    return project;
+  })();
+  return installing;
+}
+
 describe('the npm package', () => {
   it('carries LICENSE, README, the docs its links and hints name, and no build leftovers or sources', async () => {
     for (const f of ['LICENSE', 'README.md', 'package.json', 'dist/cli/bin.js', 'dist/index.js', 'dist/index.d.ts', 'docs/configuration.md', 'docs/getting-started.md']) {
@@ -61,6 +78,7 @@ describe('the npm package', () => {
     expect(missing).toEqual([]);
     const pkg = JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { license?: string; repository?: { url?: string } };
     expect(pkg.license).toBe('MIT');
+    expect(pkg.repository?.url).toMatch(/^git\+https:\/\//);
     // dist/ is built from nothing: every compiled file it ships has its module in src/ today (a
     // renamed module's old output would have none), and every other file is a copy of one in src/.
     const orphans: string[] = [];
@@ -70,18 +88,10 @@ describe('the npm package', () => {
       if (!(await Promise.all(sources.map((s) => exists(path.join(REPO, s))))).some(Boolean)) orphans.push(f);
     }
     expect(orphans).toEqual([]);
-    expect(pkg.repository?.url).toMatch(/^git\+https:\/\//);
   });
 
   it('installs from the tarball into a fresh project and runs --version, lint, verify --sandbox and init there', async () => {
-    const project = path.join(work, 'docs-repo');
-    await mkdir(path.join(project, 'specs/whatsapp'), { recursive: true });
-    await writeFile(path.join(project, 'package.json'), '{ "name": "docs-repo", "private": true }\n');
-    await writeFile(
-      path.join(project, 'specs/whatsapp/list.md'),
-      '---\nendpoint: "GET /api/conversations"\nstatus: draft\n---\n\n# List\n\n## Test Request\n\n```yaml\nsteps:\n  - id: list\n    method: GET\n    path: "/api/conversations"\n    expect:\n      status: [200]\n```\n',
-    );
-    await exec(npm, ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project, maxBuffer: 1 << 24 });
+    const project = await install();
     // Only runtime dependencies: no TypeScript, no test runner.
     const installed = await readdir(path.join(project, 'node_modules'));
     expect(installed).toContain('endpoint-verify');
@@ -97,13 +107,60 @@ describe('the npm package', () => {
     expect((await run(['--version'])).stdout.trim()).toBe(pkg.version);
     const lint = await run(['lint', 'specs']);
     expect(lint.stdout).toContain('1 file checked: 0 errors');
-    const verify = await run(['verify', '--sandbox']);
+    const verify = await run(['verify', '--sandbox', '--reporter', 'console', '--reporter', 'html:report.html']);
     expect(verify.stdout).toContain('1 verified');
     expect(verify.code).toBe(0);
+    // The HTML report inlines the browser assets shipped in dist/, the same text as in src/.
+    const html = await readFile(path.join(project, 'report.html'), 'utf8');
+    const asset = (name: string) => readFile(path.join(REPO, 'src/report/html/assets', name), 'utf8');
+    expect(/<style>([\s\S]*?)<\/style>/.exec(html)?.[1]).toBe(await asset('report.css'));
+    expect(/<script>([\s\S]*?)<\/script>\s*<\/body>/.exec(html)?.[1]).toBe(await asset('report.js'));
     const init = await run(['init']);
     expect(init.code).toBe(0);
     expect(await readFile(path.join(project, 'verify.config.yaml'), 'utf8')).toContain('baseUrl: ${WHATSAPP_BASE_URL}');
     // The docs ship with it: the links in hints resolve inside the installed package.
     expect(await readFile(path.join(project, 'node_modules/endpoint-verify/docs/getting-started.md'), 'utf8')).toContain('init');
+  }, 180_000);
+
+  it('exports the sandbox as endpoint-verify/sandbox, with types, and not from the main entry', async () => {
+    const project = await install();
+    await writeFile(
+      path.join(project, 'sandbox-check.mjs'),
+      [
+        "import * as main from 'endpoint-verify';",
+        "import { startSandbox, SANDBOX_IDS } from 'endpoint-verify/sandbox';",
+        'const sb = await startSandbox();',
+        "const res = await fetch(`${sb.url}/platform/apigw/platform/v1/clients`, { headers: { authorization: `Bearer ${sb.env.SANDBOX_PLATFORM_STAFF}` } });",
+        'const body = await res.json();',
+        'await sb.close();',
+        "console.log(JSON.stringify({ status: res.status, business: body.data.clients[0].business_id, ids: SANDBOX_IDS.platform !== undefined, mainHasSandbox: 'startSandbox' in main, mainHasRunner: 'runSpecs' in main }));",
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await exec(process.execPath, ['sandbox-check.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ status: 200, business: 'biz_001', ids: true, mainHasSandbox: false, mainHasRunner: true });
+
+    // The types resolve through the export map (TypeScript from this repository; the project has none).
+    await writeFile(
+      path.join(project, 'sandbox-check.mts'),
+      [
+        "import { startSandbox, type Sandbox } from 'endpoint-verify/sandbox';",
+        'const sb: Sandbox = await startSandbox({ port: 0, knobs: { seed: 7 } });',
+        'const url: string = sb.url;',
+        '// @ts-expect-error the sandbox has no such option',
+        'await startSandbox({ colour: true });',
+        'export { url };',
+        '',
+      ].join('\n'),
+    );
+    // ...and the main entry's types no longer name it.
+    await writeFile(path.join(project, 'main-check.mts'), "import { startSandbox } from 'endpoint-verify';\nexport { startSandbox };\n");
+    await writeFile(
+      path.join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [], skipLibCheck: true }, files: ['sandbox-check.mts', 'main-check.mts'] }),
+    );
+    const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
+    const typed = await exec(process.execPath, [tsc, '-p', '.'], { cwd: project }).then(() => '', (e: { stdout: string }) => e.stdout);
+    expect(typed.trim().split('\n')).toEqual([expect.stringMatching(/^main-check\.mts\(1,10\): error TS2305: Module '"endpoint-verify"' has no exported member 'startSandbox'/)]);
   }, 180_000);
 });
