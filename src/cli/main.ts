@@ -82,7 +82,7 @@ export async function main(rawArgv: string[], rawIo: CliIo): Promise<number> {
       return err.exitCode;
     }
     // Thrown by report/ for a bad --reporter value; report/ must not import cli/, so matched by name.
-    if (err instanceof Error && err.name === 'ReporterSpecError') {
+    if (err instanceof Error && err.name === 'ReporterEntryError') {
       io.stderr.write(`error: ${err.message}\n`);
       return EXIT.usage;
     }

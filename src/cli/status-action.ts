@@ -43,9 +43,9 @@ export async function runStatus(paths: string[], flags: StatusFlags, io: CliIo):
   }
   rows.sort((a, b) => Number(!a.attention) - Number(!b.attention) || a.file.localeCompare(b.file));
 
-  for (const spec of flags.reporter ?? []) {
-    const m = /^html:(.+)$/.exec(spec);
-    if (!m?.[1]) throw new UsageError(`status --reporter takes html:<file>, got "${spec}"`);
+  for (const entry of flags.reporter ?? []) {
+    const m = /^html:(.+)$/.exec(entry);
+    if (!m?.[1]) throw new UsageError(`status --reporter takes html:<file>, got "${entry}"`);
     const [{ renderFreshnessHtml }, { writeReportFile }] = await Promise.all([import('../report/html/render.js'), import('../report/write-file.js')]);
     const html = renderFreshnessHtml(
       rows.map((r) => ({ file: r.file, endpoint: r.endpoint, status: r.status, ...(r.domain ? { domain: r.domain } : {}), ...(r.verifiedAt ? { verifiedAt: r.verifiedAt } : {}) })),

@@ -26,11 +26,11 @@ export interface ReporterOptions {
   now?: () => number;
 }
 
-/** A `--reporter` value the CLI cannot use; its message is one line for the user. */
-export class ReporterSpecError extends Error {
+/** A reporter entry (`--reporter` value) the CLI cannot use; its message is one line for the user. */
+export class ReporterEntryError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ReporterSpecError';
+    this.name = 'ReporterEntryError';
   }
 }
 
@@ -38,40 +38,43 @@ const FILE_KINDS = ['json', 'junit', 'markdown', 'html'] as const;
 type FileKind = (typeof FILE_KINDS)[number];
 export const REPORTER_KINDS = ['console', ...FILE_KINDS] as const;
 
-export interface ParsedReporterSpec {
+export interface ParsedReporterEntry {
   kind: (typeof REPORTER_KINDS)[number];
   /** Absolute path, for the file reporters. */
   file?: string;
 }
 
-/** "json:out/report.json" to { kind, file }; throws ReporterSpecError on anything else. */
-export function parseReporterSpec(spec: string, cwd: string): ParsedReporterSpec {
-  const colon = spec.indexOf(':');
-  const kind = (colon === -1 ? spec : spec.slice(0, colon)).trim();
-  const file = colon === -1 ? '' : spec.slice(colon + 1).trim();
+/**
+ * One reporter entry, the value of one `--reporter` (`name` or `name:file`): "json:out/report.json"
+ * to { kind, file }; throws ReporterEntryError on anything else.
+ */
+export function parseReporterEntry(entry: string, cwd: string): ParsedReporterEntry {
+  const colon = entry.indexOf(':');
+  const kind = (colon === -1 ? entry : entry.slice(0, colon)).trim();
+  const file = colon === -1 ? '' : entry.slice(colon + 1).trim();
   if (kind === 'console') {
-    if (file) throw new ReporterSpecError(`reporter "console" takes no file (got "${spec}")`);
+    if (file) throw new ReporterEntryError(`reporter "console" takes no file (got "${entry}")`);
     return { kind };
   }
   if (!(FILE_KINDS as readonly string[]).includes(kind)) {
-    throw new ReporterSpecError(`unknown reporter "${kind}" in "${spec}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
+    throw new ReporterEntryError(`unknown reporter "${kind}" in "${entry}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
   }
-  if (!file) throw new ReporterSpecError(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
+  if (!file) throw new ReporterEntryError(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
   return { kind: kind as FileKind, file: path.resolve(cwd, file) };
 }
 
 /**
- * Builds the reporters for `--reporter` values, validating all of them before
- * anything runs. Renderers are loaded only when asked for (the HTML one is big).
+ * Builds the reporters for the reporter entries (`--reporter` values), validating all of them
+ * before anything runs. Renderers are loaded only when asked for (the HTML one is big).
  */
-export async function createReporters(specs: string[], opts: ReporterOptions): Promise<Reporter[]> {
-  const parsed = specs.map((s) => parseReporterSpec(s, opts.cwd));
+export async function createReporters(entries: string[], opts: ReporterOptions): Promise<Reporter[]> {
+  const parsed = entries.map((e) => parseReporterEntry(e, opts.cwd));
   const files = new Map<string, string>();
   for (const [i, p] of parsed.entries()) {
     if (!p.file) continue;
     const other = files.get(p.file);
-    if (other !== undefined) throw new ReporterSpecError(`reporters "${other}" and "${specs[i]}" write the same file`);
-    files.set(p.file, specs[i] ?? '');
+    if (other !== undefined) throw new ReporterEntryError(`reporters "${other}" and "${entries[i]}" write the same file`);
+    files.set(p.file, entries[i] ?? '');
   }
   const reporters: Reporter[] = [];
   for (const p of parsed) {
@@ -113,7 +116,7 @@ async function loadHtml(): Promise<HtmlModule> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
-  throw new ReporterSpecError('reporter "html" is not available in this build');
+  throw new ReporterEntryError('reporter "html" is not available in this build');
 }
 
 const KIND_LABEL: Record<FileKind, string> = { json: 'JSON', junit: 'JUnit', markdown: 'Markdown', html: 'HTML' };

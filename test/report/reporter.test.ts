@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportValidator } from '../../src/report/merge.js';
-import { createReporters, parseReporterSpec, ReporterSpecError, type ReporterOptions } from '../../src/report/reporter.js';
+import { createReporters, parseReporterEntry, ReporterEntryError, type ReporterOptions } from '../../src/report/reporter.js';
 import { fixtureResult } from './fixture.js';
 
 let dir: string;
@@ -19,11 +19,11 @@ function options(out: string[] = []): ReporterOptions {
 }
 
 describe('createReporters', () => {
-  it('throws a one-line ReporterSpecError for an unknown kind or a missing file', async () => {
-    for (const spec of ['foo:x', 'json', 'json:', 'junit', 'console:x.txt']) {
-      const err = await createReporters([spec], options()).catch((e: unknown) => e);
-      expect(err, spec).toBeInstanceOf(ReporterSpecError);
-      expect((err as Error).message, spec).not.toContain('\n');
+  it('throws a one-line ReporterEntryError for an unknown kind or a missing file', async () => {
+    for (const entry of ['foo:x', 'json', 'json:', 'junit', 'console:x.txt']) {
+      const err = await createReporters([entry], options()).catch((e: unknown) => e);
+      expect(err, entry).toBeInstanceOf(ReporterEntryError);
+      expect((err as Error).message, entry).not.toContain('\n');
     }
     await expect(createReporters(['foo:x'], options())).rejects.toThrow(/unknown reporter "foo"/);
     await expect(createReporters(['json'], options())).rejects.toThrow(/needs a file/);
@@ -31,8 +31,8 @@ describe('createReporters', () => {
   });
 
   it('resolves file paths against cwd', () => {
-    expect(parseReporterSpec('html:out/r.html', '/w')).toEqual({ kind: 'html', file: path.resolve('/w', 'out/r.html') });
-    expect(parseReporterSpec('console', '/w')).toEqual({ kind: 'console' });
+    expect(parseReporterEntry('html:out/r.html', '/w')).toEqual({ kind: 'html', file: path.resolve('/w', 'out/r.html') });
+    expect(parseReporterEntry('console', '/w')).toEqual({ kind: 'console' });
   });
 
   it('writes every file reporter at finish, creating folders, leaving no temp files', async () => {

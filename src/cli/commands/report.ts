@@ -13,7 +13,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (code: numb
     .command('merge')
     .description('join JSON reports of sharded runs into one report')
     .argument('<files...>', 'JSON reports written with --reporter json:<file>')
-    .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
+    .option('--reporter <name[:file]>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
     .addHelpText(
       'after',
       `

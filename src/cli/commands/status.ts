@@ -18,7 +18,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: numb
     .option('--stale <duration>', 'also flag specs not verified within this duration (e.g. 7d)', p.duration)
     .option('--status <list>', 'only specs with one of these statuses', p.statusList)
     .option('--format <format>', 'text table or json', p.choice(['text', 'json'] as const), 'text')
-    .option('--reporter <spec>', 'html:<file> writes the freshness dashboard (repeatable)', p.collect)
+    .option('--reporter <name[:file]>', 'html:<file> writes the freshness dashboard (repeatable)', p.collect)
     .option('--check', 'exit 1 when any spec is failing, blocked, never verified or stale')
     .addHelpText(
       'after',

@@ -54,7 +54,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--max-wait <duration>', 'longest Retry-After to honour on 429', p.duration, 60_000)
     .option('--max-response-size <bytes>', 'largest response body read', p.positiveInt)
     .option('--keep-body <chars>', "how much of a failed step's response and request body reports keep (default 65536)", p.positiveInt)
-    .option('--reporter <spec>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
+    .option('--reporter <name[:file]>', 'console, json:<file>, junit:<file>, markdown:<file>, html:<file> (repeatable)', p.collect)
     .option('-q, --quiet', 'only failures and the summary; with file reporters and no --reporter console, nothing on stdout')
     .option('-v, --verbose', 'every step of every spec');
 }
