@@ -7,8 +7,8 @@ import { LineIndex, type Span } from '../source/span.js';
 import { validateConfig, type ConfigData, type KeyPath } from './config-schema.js';
 import { DEFAULT_CONFIG_YAML } from './default-config.js';
 import { loadDotEnvFiles } from './dotenv.js';
-import { fastLoadYaml } from '../specfile/yaml-fast.js';
-import { yamlLib } from '../specfile/yaml-lib.js';
+import { fastLoadYaml } from '../yaml/fast.js';
+import { yamlLib } from '../yaml/lib.js';
 
 export type { ApiData, ConfigData, EnvironmentData } from './config-schema.js';
 

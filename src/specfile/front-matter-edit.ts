@@ -2,8 +2,8 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../source/span.js';
 import { OWNED_KEYS, type SpecStatus } from './model.js';
 import { formatTimestamp, NEW_FILE_STYLE, timestampStyle, type TimestampStyle } from './timestamp-style.js';
-import { fastLoadYaml } from './yaml-fast.js';
-import { yamlLib } from './yaml-lib.js';
+import { fastLoadYaml } from '../yaml/fast.js';
+import { yamlLib } from '../yaml/lib.js';
 
 /**
  * Byte-preserving edits of the keys a run owns. Only the value of an owned

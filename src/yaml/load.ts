@@ -1,9 +1,9 @@
-import { yamlErrorStart } from './yaml-error-start.js';
+import { yamlErrorStart } from './error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LineIndex, Span } from '../source/span.js';
-import { fastLoadYaml } from './yaml-fast.js';
-import { yamlLib } from './yaml-lib.js';
+import { fastLoadYaml } from './fast.js';
+import { yamlLib } from './lib.js';
 
 /** Deeper than this is refused: no spec needs it, and it guards every recursive consumer. */
 export const MAX_DEPTH = 64;
