@@ -1,5 +1,5 @@
 import type { Span } from '../source/span.js';
-import type { LoadContext, Located, StringSite } from './load.js';
+import type { LoadContext, Located, StringSite } from './located.js';
 
 /**
  * A fast reader for the plain YAML that spec files are made of: block
