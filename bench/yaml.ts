@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { LineIndex } from '../src/source/span.js';
+import { editFrontMatter, ownedValues } from '../src/specfile/front-matter-edit.js';
 import { splitSpec } from '../src/specfile/split.js';
 import { fastLoadYaml } from '../src/yaml/fast.js';
 import { loadYaml } from '../src/yaml/load.js';
@@ -16,6 +17,9 @@ import { median } from './measure.js';
  * wall time and of CPU time per corpus.
  *
  *   npm run bench:yaml [-- --rounds 15 --specs 2000]
+ *
+ * Then the cost of a write-back's front-matter edit (yaml/edit.ts, the
+ * `yaml` package's CST) per spec, against the time to parse that spec.
  *
  * Corpora: this repository's specs/ (repeated to about 2,000 files so the
  * timings are not noise) and a generated 2,000-spec corpus (bench/generate.ts).
@@ -105,3 +109,20 @@ compare(`repo specs/ (${repoFiles.length} files x ${copies})`, Array.from({ leng
 
 const generated = Array.from({ length: specs }, (_, i) => blocksOf(`item-${i}.md`, benchSpec(i))).flat();
 compare(`generated (${specs} specs)`, generated, specs, rounds);
+
+/** ownedValues + editFrontMatter, as write-back does per written spec: CPU ms per pass over `texts`. */
+function editPass(texts: string[]): number {
+  const cpu0 = process.cpuUsage();
+  for (const t of texts) {
+    const before = ownedValues(t);
+    const out = editFrontMatter(t, { status: 'verified', verifiedAt: '2026-11-23T01:02:03.000Z', timesReused: (before.timesReused ?? 0) + 1 });
+    if ('error' in out) throw new Error(out.error.message);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000;
+}
+
+const texts = Array.from({ length: specs }, (_, i) => benchSpec(i));
+for (let i = 0; i < 3; i++) editPass(texts);
+const edits = median(Array.from({ length: rounds }, () => editPass(texts)));
+process.stdout.write(`front-matter edit through the CST (generated, ${specs} specs): cpu ${edits.toFixed(1)} ms, ${((edits / specs) * 1000).toFixed(1)} us a spec (median of ${rounds})\n`);
