@@ -164,8 +164,13 @@ function safeStyle(value: string, style: ScalarStyle): ScalarStyle {
   if (style !== 'PLAIN') return style;
   // Read back as a document of its own: a tag (`!x`), an anchor or a number is not the plain string.
   const doc = yamlLib().parseDocument(value, { logLevel: 'silent' });
-  const plain = doc.errors.length === 0 && doc.warnings.length === 0 && doc.toJS() === value;
-  return plain ? 'PLAIN' : 'QUOTE_DOUBLE';
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return 'QUOTE_DOUBLE';
+  try {
+    return doc.toJS() === value ? 'PLAIN' : 'QUOTE_DOUBLE';
+  } catch {
+    // An alias without its anchor (`*x`) does not even resolve.
+    return 'QUOTE_DOUBLE';
+  }
 }
 
 /**

@@ -45,8 +45,9 @@ describe('TopLevelEditor', () => {
     const e = open('a: x\nb: y\n');
     e.set('a', 'true');
     e.set('b', 'line 1\nline 2');
-    expect(e.toString()).toBe('a: "true"\nb: "line 1\\nline 2"\n');
-    expect(parse(e.toString())).toEqual({ a: 'true', b: 'line 1\nline 2' });
+    e.set('c', '*!');
+    expect(e.toString()).toBe('a: "true"\nb: "line 1\\nline 2"\nc: "*!"\n');
+    expect(parse(e.toString())).toEqual({ a: 'true', b: 'line 1\nline 2', c: '*!' });
   });
 
   it('appends a missing key at the mapping\'s own indentation', () => {
