@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Document } from 'yaml';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { LineIndex, type Span } from '../source/span.js';
 import { validateConfig, type ConfigData, type KeyPath } from './config-schema.js';
 import { DEFAULT_CONFIG_YAML } from './default-config.js';
 import { loadDotEnvFiles } from './dotenv.js';
-import { fastLoadYaml } from '../specfile/yaml-fast.js';
-import { yamlLib } from '../specfile/yaml-lib.js';
+import { loadYaml } from '../yaml/load.js';
 
 export type { ApiData, ConfigData, EnvironmentData } from './config-schema.js';
 
@@ -54,8 +52,6 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-type Ranged = { range?: [number, number, number] | null };
-
 /**
  * Finds the config, loads .env (config folder first, then cwd; set variables
  * are never overridden), validates with positions and picks the environment.
@@ -93,57 +89,25 @@ export async function loadConfig(opts: {
   const index = new LineIndex(text);
   const at = (start: number, end?: number): Span | undefined => (file ? index.span(display, start, end) : undefined);
 
-  // Plain YAML, which configs are, is read by the fast reader; the yaml package (and its
-  // document, for the positions of diagnostics) is loaded only when something needs it.
-  const fast = fastLoadYaml(text, { file: display, index, base: 0, diagnostics: [] });
-  let parsed = false;
-  let doc: Document | undefined;
-  const fullDoc = (): Document | undefined => {
-    if (parsed) return doc;
-    parsed = true;
-    try {
-      doc = yamlLib().parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-    } catch (e) {
-      diagnostics.push(diag('error', 'config-yaml', `${display}: ${(e as Error).message.split('\n')[0]}`));
-    }
-    return doc;
-  };
-  if (!fast) fullDoc();
+  // One read gives the values and the position of every key and value (the fast reader for
+  // plain YAML, the yaml package otherwise); its YAML problems are this file's config-yaml errors.
+  const yamlDiagnostics: Diagnostic[] = [];
+  const loaded = loadYaml(text, { file: display, index, base: 0, diagnostics: yamlDiagnostics });
+  for (const d of yamlDiagnostics) diagnostics.push({ ...d, code: 'config-yaml', ...(file ? {} : { span: undefined }) });
   const spanOf = (parts: KeyPath, which?: 'key'): Span | undefined => {
-    const doc = fullDoc();
-    if (!doc) return undefined;
-    const { isMap, isScalar } = yamlLib();
-    const node = which === 'key' ? undefined : (doc.getIn(parts, true) as Ranged | undefined);
-    if (node?.range) return at(node.range[0], node.range[1]);
-    // Point at the key: asked for, or the value is empty (`baseUrl:`).
-    const parent = parts.length ? doc.getIn(parts.slice(0, -1), true) : doc.contents;
-    if (isMap(parent)) {
-      const last = String(parts.at(-1));
-      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last);
-      const key = pair?.key as Ranged | undefined;
-      if (key?.range) return at(key.range[0], key.range[1]);
+    if (!file || !loaded) return undefined;
+    const p = parts.join('.');
+    if (which === 'key') {
+      // The key's own position (its line and column; the span through its value would underline both).
+      const s = loaded.keySpans.get(p);
+      if (s) return { file: s.file, line: s.line, col: s.col };
+    } else {
+      const s = loaded.valueSpans.get(p);
+      if (s) return s;
     }
     return parts.length ? spanOf(parts.slice(0, -1)) : at(0);
   };
-
-  let data: unknown = fast ? fast.value : {};
-  if (!fast && doc) {
-    for (const e of doc.errors) {
-      diagnostics.push(
-        diag('error', 'config-yaml', e.message.split('\n')[0] ?? 'YAML error', {
-          span: at(e.pos[0], e.pos[1]),
-          hint: e.code === 'DUPLICATE_KEY' ? 'remove one of the two keys' : 'fix the YAML syntax here',
-        }),
-      );
-    }
-    if (doc.errors.length === 0) {
-      try {
-        data = doc.toJS({ maxAliasCount: 50 });
-      } catch (e) {
-        diagnostics.push(diag('error', 'config-yaml', `${display}: ${(e as Error).message.split('\n')[0]}`, { hint: 'write the values out instead of using many aliases' }));
-      }
-    }
-  }
+  const data: unknown = loaded ? loaded.value : {};
   const found: Diagnostic[] = [];
   const valid =
     diagnostics.length === 0 &&

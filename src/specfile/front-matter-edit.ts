@@ -1,9 +1,7 @@
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { LineIndex } from '../source/span.js';
 import { OWNED_KEYS, type SpecStatus } from './model.js';
 import { formatTimestamp, NEW_FILE_STYLE, timestampStyle, type TimestampStyle } from './timestamp-style.js';
-import { fastLoadYaml } from './yaml-fast.js';
-import { yamlLib } from './yaml-lib.js';
+import { TopLevelEditor, type ScalarStyle } from '../yaml/edit.js';
 
 /**
  * Byte-preserving edits of the keys a run owns. Only the value of an owned
@@ -19,29 +17,25 @@ export interface OwnedValues {
   useFallbackApi?: boolean;
 }
 
-type OwnedKey = (typeof OWNED_KEYS)[number];
-
 interface Located {
   /** Offset where the front-matter YAML starts and where the closing fence line starts. */
   yamlStart: number;
   closeStart: number;
-  eol: string;
-  /** Owned key -> its value node's range and style in the whole text. */
-  values: Map<OwnedKey, { start: number; end: number; type?: string; source: string; value: unknown; lineStart: number; lineEnd: number }>;
+  /** The front-matter's top-level keys, parsed once (values, styles, positions and the tree edits are made in). */
+  editor: TopLevelEditor;
 }
 
-// Write-back asks for the values and then the edit of the same text: read it once.
+// Write-back asks for the values and then the edit of the same text: read it once. An edit
+// changes the editor's tree, so editFrontMatter takes the cached one and leaves none behind.
 let last: { text: string; result: Located | Diagnostic } | undefined;
 
-function locate(text: string): Located | Diagnostic {
-  if (last?.text === text) return last.result;
-  const result = locateUncached(text);
-  last = { text, result };
+function locate(text: string, forEdit = false): Located | Diagnostic {
+  const result = last?.text === text ? last.result : locateUncached(text);
+  last = forEdit && !('code' in result) ? undefined : { text, result };
   return result;
 }
 
 function locateUncached(text: string): Located | Diagnostic {
-  const { isMap, isScalar, parseDocument } = yamlLib();
   const bom = text.startsWith('\uFEFF') ? 1 : 0;
   const open = /^---[ \t]*(\r?\n)/.exec(text.slice(bom));
   if (!open) return diag('error', 'write-back-no-front-matter', 'the file has no front-matter to update', { hint: 'start the file with a --- line' });
@@ -56,34 +50,15 @@ function locateUncached(text: string): Located | Diagnostic {
     if (m) closeStart = yamlStart + m.index + 1;
   }
   if (closeStart === -1) return diag('error', 'write-back-no-front-matter', 'the front-matter has no closing --- line', { hint: 'add a --- line after the front-matter' });
-  const yamlText = text.slice(yamlStart, closeStart);
-  const fast = locateFast(text, yamlStart, yamlText);
-  if (fast) return { yamlStart, closeStart, eol, values: fast };
-  const doc = parseDocument(yamlText, { uniqueKeys: true, keepSourceTokens: false });
-  if (doc.errors.length) return diag('error', 'write-back-unsupported', 'the front-matter YAML does not parse; nothing was written', { hint: 'run endpoint-verify lint on the file' });
-  const values: Located['values'] = new Map();
-  if (doc.contents !== null && !isMap(doc.contents)) return diag('error', 'write-back-unsupported', 'the front-matter is not a mapping');
-  for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
-    if (!isScalar(pair.key)) continue;
-    const key = String(pair.key.value);
-    if (!(OWNED_KEYS as readonly string[]).includes(key)) continue;
-    const v = pair.value;
-    const keyRange = pair.key.range!;
-    if (!isScalar(v) || !v.range) return unsupported(key);
-    const start = yamlStart + v.range[0];
-    const end = yamlStart + v.range[1];
-    const lineStart = text.lastIndexOf('\n', yamlStart + keyRange[0] - 1) + 1;
-    const nl = text.indexOf('\n', end);
-    const lineEnd = nl === -1 ? text.length : nl + 1;
-    const source = text.slice(start, end);
-    const type = v.type;
-    // A value on another line than its key, or spread over lines, is not a one-line edit.
-    if (source.includes('\n') || text.slice(yamlStart + keyRange[0], start).includes('\n') || (type !== undefined && !['PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'].includes(type))) {
-      return unsupported(key);
-    }
-    values.set(key as OwnedKey, { start, end, ...(type ? { type } : {}), source, value: v.value, lineStart, lineEnd });
+  const editor = TopLevelEditor.open(text.slice(yamlStart, closeStart), eol);
+  if (editor === 'syntax') return diag('error', 'write-back-unsupported', 'the front-matter YAML does not parse; nothing was written', { hint: 'run endpoint-verify lint on the file' });
+  if (editor === 'not-a-block-mapping') {
+    return diag('error', 'write-back-unsupported', 'the front-matter is not a block mapping (key: value lines), so keys cannot be updated or added', {
+      hint: 'write the front-matter as one "key: value" line per key',
+    });
   }
-  return { yamlStart, closeStart, eol, values };
+  for (const key of OWNED_KEYS) if (editor.get(key)?.editable === false) return unsupported(key);
+  return { yamlStart, closeStart, editor };
 }
 
 function unsupported(key: string): Diagnostic {
@@ -92,26 +67,18 @@ function unsupported(key: string): Diagnostic {
   });
 }
 
-function render(value: string | number | boolean, type: string | undefined): string {
-  if (typeof value !== 'string') return String(value);
-  if (type === 'QUOTE_DOUBLE') return JSON.stringify(value);
-  if (type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
-  return value;
-}
-
 /** A timestamp's style and quoting as the file writes it. */
 interface WrittenStyle {
   style: TimestampStyle;
-  type: string | undefined;
+  type: ScalarStyle;
 }
 
 /** The front-matter's `savedAt`, when it is a one-line timestamp: the file's style for a verifiedAt it lacks. */
-function savedAtStyle(text: string, loc: Located): WrittenStyle | undefined {
-  const m = /^savedAt:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([^\s#'"][^\n#]*?))[ \t]*(?:#.*)?\r?$/m.exec(text.slice(loc.yamlStart, loc.closeStart));
-  if (!m) return undefined;
-  const style = timestampStyle(m[1] ?? m[2] ?? m[3] ?? '');
-  if (!style) return undefined;
-  return { style, type: m[1] !== undefined ? 'QUOTE_DOUBLE' : m[2] !== undefined ? 'QUOTE_SINGLE' : 'PLAIN' };
+function savedAtStyle(loc: Located): WrittenStyle | undefined {
+  const saved = loc.editor.get('savedAt');
+  if (!saved?.editable || saved.style === undefined || typeof saved.value !== 'string') return undefined;
+  const style = timestampStyle(saved.value);
+  return style ? { style, type: saved.style } : undefined;
 }
 
 /**
@@ -119,49 +86,46 @@ function savedAtStyle(text: string, loc: Located): WrittenStyle | undefined {
  * and quoting; for a key that is missing, empty or null, savedAt's; in a file
  * with neither, the style `new` writes (double-quoted, UTC, milliseconds).
  */
-function styledVerifiedAt(value: string, text: string, loc: Located): { value: string; type: string | undefined } {
-  const at = loc.values.get('verifiedAt');
+function styledVerifiedAt(value: string, loc: Located): { value: string; type: ScalarStyle | undefined } {
+  const at = loc.editor.get('verifiedAt');
   const instant = new Date(value);
-  if (Number.isNaN(instant.getTime())) return { value, type: at?.type };
-  const own = at && at.source !== '' && at.value !== null ? timestampStyle(String(at.value)) : undefined;
-  if (own) return { value: formatTimestamp(instant, own), type: at?.type };
-  if (at && at.source !== '' && at.value !== null) return { value, type: at.type };
-  const written = savedAtStyle(text, loc) ?? { style: NEW_FILE_STYLE, type: 'QUOTE_DOUBLE' };
-  return { value: formatTimestamp(instant, written.style), type: written.type };
+  if (Number.isNaN(instant.getTime())) return { value, type: at?.style };
+  const written = at?.style !== undefined && at.value !== null;
+  const own = written ? timestampStyle(String(at.value)) : undefined;
+  if (own) return { value: formatTimestamp(instant, own), type: at?.style };
+  if (written) return { value, type: at?.style };
+  const style = savedAtStyle(loc) ?? { style: NEW_FILE_STYLE, type: 'QUOTE_DOUBLE' };
+  return { value: formatTimestamp(instant, style.style), type: style.type };
 }
 
+/**
+ * Sets the owned keys given in `values` in a spec file's text (decoded, BOM
+ * and CRLF kept), through the `yaml` package's CST (yaml/edit.ts): only the
+ * changed values' characters differ in the result. Returns `{ error }`, with
+ * a `write-back-*` diagnostic, when the file has no front-matter, it does not
+ * parse, it is not a block mapping, or an owned key's value is not a one-line
+ * scalar.
+ */
 export function editFrontMatter(text: string, values: OwnedValues): { text: string } | { error: Diagnostic } {
-  const loc = locate(text);
+  const loc = locate(text, true);
   if ('code' in loc) return { error: loc };
-  const edits: { start: number; end: number; text: string }[] = [];
-  const appended: string[] = [];
+  let changed = false;
   for (const key of OWNED_KEYS) {
     let value = values[key];
     if (value === undefined) continue;
-    const at = loc.values.get(key);
-    let type = at === undefined || at.source === '' || at.value === null ? undefined : at.type;
+    const at = loc.editor.get(key);
+    let type = at === undefined || at.value === null ? undefined : at.style;
     if (key === 'verifiedAt' && typeof value === 'string') {
-      const styled = styledVerifiedAt(value, text, loc);
+      const styled = styledVerifiedAt(value, loc);
       value = styled.value;
       type = styled.type;
     }
-    if (!at) {
-      appended.push(`${key}: ${render(value, type)}${loc.eol}`);
-      continue;
-    }
-    if (at.value === value) continue;
-    const rendered = render(value, type);
-    // "verifiedAt:" with nothing after it: the value goes after the colon and one space.
-    const prefix = at.source === '' && text[at.start - 1] === ':' ? ' ' : '';
-    edits.push({ start: at.start, end: at.end, text: prefix + rendered });
+    if (at && at.value === value) continue;
+    loc.editor.set(key, value, type ?? 'PLAIN');
+    changed = true;
   }
-  let out = text;
-  if (appended.length) {
-    // The front-matter ends without a line break only when it is empty; then the opening line's break serves.
-    out = out.slice(0, loc.closeStart) + appended.join('') + out.slice(loc.closeStart);
-  }
-  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return { text: out };
+  if (!changed) return { text };
+  return { text: text.slice(0, loc.yamlStart) + loc.editor.toString() + text.slice(loc.closeStart) };
 }
 
 /** The owned keys' current values. */
@@ -169,8 +133,8 @@ export function ownedValues(text: string): OwnedValues {
   const loc = locate(text);
   if ('code' in loc) return {};
   const out: OwnedValues = {};
-  for (const [key, at] of loc.values) {
-    const v = at.value;
+  for (const key of OWNED_KEYS) {
+    const v = loc.editor.get(key)?.value;
     if (key === 'timesReused' && typeof v === 'number') out.timesReused = v;
     else if (key === 'useFallbackApi' && typeof v === 'boolean') out.useFallbackApi = v;
     else if (key === 'status' && typeof v === 'string') out.status = v as SpecStatus;
@@ -183,54 +147,11 @@ export function ownedValues(text: string): OwnedValues {
 export function maskOwnedValues(text: string): string {
   const loc = locate(text);
   if ('code' in loc) return text;
+  const lines = OWNED_KEYS.flatMap((key) => {
+    const at = loc.editor.get(key);
+    return at ? [{ start: loc.yamlStart + at.lineStart, end: loc.yamlStart + at.lineEnd }] : [];
+  });
   let out = text;
-  for (const at of [...loc.values.values()].sort((a, b) => b.lineStart - a.lineStart)) out = out.slice(0, at.lineStart) + out.slice(at.lineEnd);
+  for (const l of lines.sort((a, b) => b.start - a.start)) out = out.slice(0, l.start) + out.slice(l.end);
   return out;
-}
-
-/**
- * The same answer without building a YAML document, for front-matter in the
- * plain subset the fast reader accepts (which guarantees every top-level value
- * is on its key's line). Anything else returns undefined: the full path decides.
- */
-function locateFast(text: string, yamlStart: number, yamlText: string): Located['values'] | undefined {
-  const loaded = fastLoadYaml(yamlText, { file: '', index: new LineIndex(yamlText), base: 0, diagnostics: [] });
-  if (!loaded || typeof loaded.value !== 'object' || loaded.value === null || Array.isArray(loaded.value)) return undefined;
-  const data = loaded.value as Record<string, unknown>;
-  const values: Located['values'] = new Map();
-  for (const key of OWNED_KEYS) {
-    if (!Object.hasOwn(data, key)) continue;
-    const value = data[key];
-    if (typeof value === 'object' && value !== null) return undefined;
-    const m = new RegExp(`^${key}:`, 'm').exec(yamlText);
-    if (!m) return undefined;
-    const lineStart = yamlStart + m.index;
-    const nl = text.indexOf('\n', lineStart);
-    const lineEnd = nl === -1 ? text.length : nl + 1;
-    const line = text.slice(lineStart, nl === -1 ? text.length : nl).replace(/\r$/, '');
-    let c = key.length + 1;
-    while (line[c] === ' ') c++;
-    const rest = line.slice(c);
-    let source: string;
-    let type: string | undefined;
-    if (rest === '' || rest.startsWith('#')) {
-      // "key:" alone: the value position is right after the colon, as the yaml package reports it.
-      c = key.length + 1;
-      source = '';
-    } else if (rest[0] === '"' || rest[0] === "'") {
-      let close = rest.indexOf(rest[0], 1);
-      // '' inside a single-quoted value is an escaped quote, not the end.
-      while (rest[0] === "'" && close !== -1 && rest[close + 1] === "'") close = rest.indexOf("'", close + 2);
-      if (close === -1) return undefined;
-      source = rest.slice(0, close + 1);
-      type = rest[0] === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
-    } else {
-      const hash = rest.indexOf(' #');
-      source = (hash === -1 ? rest : rest.slice(0, hash)).trimEnd();
-      type = 'PLAIN';
-    }
-    const start = lineStart + c;
-    values.set(key, { start, end: start + source.length, ...(type ? { type } : {}), source, value, lineStart, lineEnd });
-  }
-  return values;
 }

@@ -2,7 +2,7 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { Checker, describe, isRecord } from './check.js';
 import { SPEC_STATUSES, type FrontMatter } from './model.js';
-import type { Located } from './yaml-load.js';
+import type { Located } from '../yaml/located.js';
 
 export interface FrontMatterResult {
   frontMatter: FrontMatter;

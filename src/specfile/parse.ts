@@ -8,7 +8,8 @@ import type { FrontMatter, ParsedStep, ParseResult, Phase, SpecDocument, StepBlo
 import { splitSpec, type FencedBlock } from './split.js';
 import { checkStep } from './step-check.js';
 import { findTemplates } from './templates.js';
-import { loadYaml, type Located, type StringSite } from './yaml-load.js';
+import type { Located, StringSite } from '../yaml/located.js';
+import { loadYaml } from '../yaml/load.js';
 
 export interface LoadedSpec {
   /** Display path, relative to cwd. */

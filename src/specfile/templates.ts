@@ -1,6 +1,6 @@
 import type { LineIndex } from '../source/span.js';
 import type { TemplateRef } from './model.js';
-import type { StringSite } from './yaml-load.js';
+import type { StringSite } from '../yaml/located.js';
 
 /** Same syntax the runner substitutes: `{{name}}`, spaces inside the braces allowed. */
 const TEMPLATE = /\{\{\s*([^{}\s]+)\s*\}\}/g;

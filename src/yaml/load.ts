@@ -1,9 +1,10 @@
-import { yamlErrorStart } from './yaml-error-start.js';
+import { yamlErrorStart } from './error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { LineIndex, Span } from '../source/span.js';
-import { fastLoadYaml } from './yaml-fast.js';
-import { yamlLib } from './yaml-lib.js';
+import { diag } from '../diagnostics/diagnostic.js';
+import type { Span } from '../source/span.js';
+import { fastLoadYaml } from './fast.js';
+import type { LoadContext, Located } from './located.js';
+import { yamlLib } from './lib.js';
 
 /** Deeper than this is refused: no spec needs it, and it guards every recursive consumer. */
 export const MAX_DEPTH = 64;
@@ -13,35 +14,6 @@ export const MAX_ALIASES = 100;
 const ALLOWED_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
 );
-
-/** A string scalar and where its source is, for finding `{{templates}}`. */
-export interface StringSite {
-  /** Dotted path of the value, e.g. "steps.0.params.business_id". */
-  at: string;
-  value: string;
-  /** Offsets in the file text of the scalar's source (quotes included). */
-  start: number;
-  end: number;
-}
-
-export interface Located {
-  value: unknown;
-  /** Dotted path -> span of the key through the end of its value ("" is the root). */
-  keySpans: Map<string, Span>;
-  /** Dotted path -> span of the value. */
-  valueSpans: Map<string, Span>;
-  strings: StringSite[];
-}
-
-export interface LoadContext {
-  file: string;
-  index: LineIndex;
-  /** Offset of the YAML text inside the file text. */
-  base: number;
-  diagnostics: Diagnostic[];
-  /** Always use the full reader (the differential test compares the two). */
-  noFastPath?: boolean;
-}
 
 /**
  * Parses YAML with the `yaml` package and converts it to plain data while

@@ -1,5 +1,5 @@
 import type { Span } from '../source/span.js';
-import type { LoadContext, Located, StringSite } from './yaml-load.js';
+import type { LoadContext, Located, StringSite } from './located.js';
 
 /**
  * A fast reader for the plain YAML that spec files are made of: block
@@ -12,7 +12,9 @@ import type { LoadContext, Located, StringSite } from './yaml-load.js';
  * Anything outside that subset (anchors, aliases, tags, block scalars,
  * multi-line scalars, escapes, duplicate or special keys, tabs, directives)
  * returns `undefined`, and the caller uses the full reader, which also owns
- * every error message. So this never reports anything itself.
+ * every error message. So this never reports anything itself. Declining is a
+ * return value all the way up (every reading function returns undefined, or
+ * DECLINE for a scalar, when the text leaves the subset), not an exception.
  */
 
 const MAX_FAST_DEPTH = 24;
@@ -29,10 +31,8 @@ interface Line {
   empty: boolean;
 }
 
-class Bail extends Error {}
-const bail = (): never => {
-  throw new Bail();
-};
+/** A plain scalar the fast reader leaves to the full reader (undefined is not free: it is no value at all). */
+const DECLINE: unique symbol = Symbol('decline');
 
 interface Parsed {
   value: unknown;
@@ -43,54 +43,59 @@ interface Parsed {
   nodeEnd: number;
 }
 
+/** The text read into values and spans, or undefined when it is not in the plain subset. */
 export function fastLoadYaml(text: string, ctx: LoadContext): Located | undefined {
-  try {
-    return new FastReader(text, ctx).read();
-  } catch (e) {
-    if (e instanceof Bail) return undefined;
-    throw e;
+  const lines = splitLines(text);
+  return lines && new FastReader(lines, ctx).read();
+}
+
+/** The text's lines, or undefined for what the fast reader leaves alone (tabs, lone CRs, document markers, directives). */
+function splitLines(text: string): Line[] | undefined {
+  if (text.includes('\t')) return undefined;
+  const lines: Line[] = [];
+  const hasCr = text.includes('\r');
+  let start = 0;
+  while (start < text.length) {
+    let nl = text.indexOf('\n', start);
+    const next = nl === -1 ? text.length : nl + 1;
+    if (nl === -1) nl = text.length;
+    let body = text.slice(start, nl);
+    if (hasCr) {
+      if (body.endsWith('\r')) body = body.slice(0, -1);
+      if (body.includes('\r')) return undefined;
+    }
+    let indent = 0;
+    while (body.charCodeAt(indent) === 32) indent++;
+    const first = body.charCodeAt(indent);
+    // Blank, or a comment.
+    const empty = indent === body.length || first === 35;
+    // "---", "..." or a "%" directive at the left edge is document structure: the full reader's job.
+    if (!empty && indent === 0 && (first === 45 || first === 46 || first === 37) && /^(---|\.\.\.|%)/.test(body)) return undefined;
+    lines.push({ start, next, text: body, indent, empty });
+    start = next;
   }
+  return lines;
 }
 
 class FastReader {
-  readonly #lines: Line[] = [];
+  readonly #lines: Line[];
   readonly #ctx: LoadContext;
   readonly #out: Located = { value: undefined, keySpans: new Map(), valueSpans: new Map(), strings: [] };
   #i = 0;
 
-  constructor(text: string, ctx: LoadContext) {
+  constructor(lines: Line[], ctx: LoadContext) {
+    this.#lines = lines;
     this.#ctx = ctx;
-    if (text.includes('\t')) bail();
-    const hasCr = text.includes('\r');
-    let start = 0;
-    while (start < text.length) {
-      let nl = text.indexOf('\n', start);
-      const next = nl === -1 ? text.length : nl + 1;
-      if (nl === -1) nl = text.length;
-      let body = text.slice(start, nl);
-      if (hasCr) {
-        if (body.endsWith('\r')) body = body.slice(0, -1);
-        if (body.includes('\r')) bail();
-      }
-      let indent = 0;
-      while (body.charCodeAt(indent) === 32) indent++;
-      const first = body.charCodeAt(indent);
-      // Blank, or a comment.
-      const empty = indent === body.length || first === 35;
-      // "---", "..." or a "%" directive at the left edge is document structure: the full reader's job.
-      if (!empty && indent === 0 && (first === 45 || first === 46 || first === 37) && /^(---|\.\.\.|%)/.test(body)) bail();
-      this.#lines.push({ start, next, text: body, indent, empty });
-      start = next;
-    }
   }
 
-  read(): Located {
+  read(): Located | undefined {
     this.#skipEmpty();
     const first = this.#lines[this.#i];
-    if (!first || first.indent !== 0 || first.text.startsWith('- ') || first.text === '-') bail();
+    if (!first || first.indent !== 0 || first.text.startsWith('- ') || first.text === '-') return undefined;
     const root = this.#blockMap(0, 0, '', 0);
+    if (!root) return undefined;
     this.#skipEmpty();
-    if (this.#i < this.#lines.length) bail();
+    if (this.#i < this.#lines.length) return undefined;
     this.#out.value = root.value;
     return this.#out;
   }
@@ -100,8 +105,8 @@ class FastReader {
   }
 
   /** A block mapping whose keys start at column `col`; the first key may sit after a "- " on the current line. */
-  #blockMap(col: number, firstCol: number, at: string, depth: number): Parsed {
-    if (depth > MAX_FAST_DEPTH) bail();
+  #blockMap(col: number, firstCol: number, at: string, depth: number): Parsed | undefined {
+    if (depth > MAX_FAST_DEPTH) return undefined;
     const obj: Record<string, unknown> = {};
     let start = -1;
     let end = 0;
@@ -115,10 +120,11 @@ class FastReader {
       if (!first && (line.indent !== col || rest.startsWith('- ') || rest === '-')) break;
       first = false;
       const key = this.#key(line, keyCol);
-      if (key.name === '<<' || key.name === '__proto__' || Object.hasOwn(obj, key.name)) bail();
+      if (!key || key.name === '<<' || key.name === '__proto__' || Object.hasOwn(obj, key.name)) return undefined;
       if (start === -1) start = key.start;
       const path = join(at, key.name);
       const value = this.#valueAfterKey(line, key.after, col, path, depth);
+      if (!value) return undefined;
       obj[key.name] = value.value;
       this.#record(path, key.start, value);
       end = value.nodeEnd;
@@ -126,15 +132,15 @@ class FastReader {
       this.#skipEmpty();
       const nextLine = this.#lines[this.#i];
       if (!nextLine || nextLine.indent < col) break;
-      if (nextLine.indent > col) bail();
+      if (nextLine.indent > col) return undefined;
     }
-    if (start === -1) bail();
+    if (start === -1) return undefined;
     return { value: obj, start, end, nodeEnd: end };
   }
 
   /** A block sequence whose "- " markers sit at column `col`. */
-  #blockSeq(col: number, at: string, depth: number): Parsed {
-    if (depth > MAX_FAST_DEPTH) bail();
+  #blockSeq(col: number, at: string, depth: number): Parsed | undefined {
+    if (depth > MAX_FAST_DEPTH) return undefined;
     const arr: unknown[] = [];
     let start = -1;
     let end = 0;
@@ -143,7 +149,7 @@ class FastReader {
       if (!line || line.indent !== col) break;
       const rest = line.text.slice(col);
       if (!rest.startsWith('- ')) {
-        if (rest === '-') bail();
+        if (rest === '-') return undefined;
         break;
       }
       if (start === -1) start = line.start + col;
@@ -151,40 +157,39 @@ class FastReader {
       while (line.text.charCodeAt(c) === 32) c++;
       const path = join(at, String(arr.length));
       const content = line.text.slice(c);
-      let item: Parsed;
-      if (content === '' || content.startsWith('#') || content.startsWith('- ') || content === '-') {
-        bail();
-      }
+      let item: Parsed | undefined;
+      if (content === '' || content.startsWith('#') || content.startsWith('- ') || content === '-') return undefined;
       if (this.#looksLikeKey(content)) {
         item = this.#blockMap(c, c, path, depth + 1);
       } else {
         item = this.#inlineValue(line, c, { path, ownerCol: col });
         this.#i++;
       }
+      if (!item) return undefined;
       arr.push(item.value);
       this.#record(path, item.start, item);
       end = item.nodeEnd;
       this.#skipEmpty();
       const nextLine = this.#lines[this.#i];
       if (!nextLine || nextLine.indent < col) break;
-      if (nextLine.indent > col) bail();
+      if (nextLine.indent > col) return undefined;
     }
-    if (start === -1) bail();
+    if (start === -1) return undefined;
     return { value: arr, start, end, nodeEnd: end };
   }
 
   /** The value after "key:" on `line` at column `after`: inline, a nested block, or empty (null). */
-  #valueAfterKey(line: Line, after: number, col: number, path: string, depth: number): Parsed {
+  #valueAfterKey(line: Line, after: number, col: number, path: string, depth: number): Parsed | undefined {
     let c = after;
     while (line.text.charCodeAt(c) === 32) c++;
     const rest = line.text.slice(c);
     if (rest !== '' && !rest.startsWith('#')) {
-      if (c === after && rest !== '') bail();
+      if (c === after && rest !== '') return undefined;
       const v = this.#inlineValue(line, c, { path, ownerCol: col });
       this.#i++;
       return v;
     }
-    if (rest.startsWith('#') && c === after) bail();
+    if (rest.startsWith('#') && c === after) return undefined;
     const emptyAt = line.start + after;
     this.#i++;
     this.#skipEmpty();
@@ -192,7 +197,7 @@ class FastReader {
     if (next && next.indent > col) {
       const content = next.text.slice(next.indent);
       if (content.startsWith('- ') || content === '-') return this.#blockSeq(next.indent, path, depth + 1);
-      if (!this.#looksLikeKey(content)) bail();
+      if (!this.#looksLikeKey(content)) return undefined;
       return this.#blockMap(next.indent, next.indent, path, depth + 1);
     }
     if (next && next.indent === col && (next.text.slice(col).startsWith('- ') || next.text.slice(col) === '-')) {
@@ -216,53 +221,52 @@ class FastReader {
   }
 
   /** A key at column `c` of `line`: plain or quoted, followed by ":". */
-  #key(line: Line, c: number): { name: string; start: number; after: number } {
+  #key(line: Line, c: number): { name: string; start: number; after: number } | undefined {
     const t = line.text;
     const start = line.start + c;
     const first = t[c];
     if (first === '"' || first === "'") {
       const q = quoted(t, c);
-      if (t[q.end] !== ':') bail();
+      if (!q || t[q.end] !== ':') return undefined;
       return { name: q.value, start, after: q.end + 1 };
     }
-    if (first === undefined || KEY_INDICATORS.includes(first)) bail();
+    if (first === undefined || KEY_INDICATORS.includes(first)) return undefined;
     const colon = keyColon(t, c);
-    if (colon === -1) bail();
+    if (colon === -1) return undefined;
     const raw = t.slice(c, colon);
-    if (raw.includes(' #') || raw !== raw.trimEnd()) bail();
-    if (typeof plainValue(raw) !== 'string') bail();
+    if (raw.includes(' #') || raw !== raw.trimEnd()) return undefined;
+    if (typeof plainValue(raw) !== 'string') return undefined;
     return { name: raw, start, after: colon + 1 };
   }
 
   /** A one-line value at column `c`: flow collection, quoted or plain scalar, optionally followed by a comment. */
-  #inlineValue(line: Line, c: number, owner: { path: string; ownerCol: number }): Parsed {
+  #inlineValue(line: Line, c: number, owner: { path: string; ownerCol: number }): Parsed | undefined {
     const path = owner.path;
     const t = line.text;
     const first = t[c];
     if (first === '[' || first === '{') {
       const flow = new FlowReader(t, line.start, this, path);
       const v = flow.value(c);
-      trailing(t, flow.pos);
+      if (!v || !trailing(t, flow.pos)) return undefined;
       return { ...v, nodeEnd: line.next };
     }
     if (first === '"' || first === "'") {
       const q = quoted(t, c);
-      trailing(t, q.end);
+      if (!q || !trailing(t, q.end)) return undefined;
       this.string(path, q.value, line.start + c, line.start + q.end);
       return { value: q.value, start: line.start + c, end: line.start + q.end, nodeEnd: line.next };
     }
-    if (first === undefined || /[,[\]{}#&*!|>%@`]/.test(first) || ((first === '-' || first === '?' || first === ':') && /^.( |$)/.test(t.slice(c)))) bail();
+    if (first === undefined || /[,[\]{}#&*!|>%@`]/.test(first) || ((first === '-' || first === '?' || first === ':') && /^.( |$)/.test(t.slice(c)))) return undefined;
     let endCol = t.length;
     const hash = t.indexOf(' #', c);
     if (hash !== -1) endCol = hash;
     const raw = t.slice(c, endCol).trimEnd();
-    if (/:( |$)/.test(raw)) bail();
+    if (/:( |$)/.test(raw)) return undefined;
     // A plain scalar continued on deeper lines is a multi-line scalar: leave it to the full reader.
     const after = this.#peekContent(this.#i + 1);
-    if (after && after.indent > owner.ownerCol && !after.text.slice(after.indent).startsWith('- ')) {
-      bail();
-    }
+    if (after && after.indent > owner.ownerCol && !after.text.slice(after.indent).startsWith('- ')) return undefined;
     const value = plainValue(raw);
+    if (value === DECLINE) return undefined;
     const start = line.start + c;
     const end = start + raw.length;
     if (typeof value === 'string') this.string(path, value, start, end);
@@ -305,8 +309,8 @@ class FlowReader {
     this.#path = path;
   }
 
-  value(c: number, at = this.#path, depth = 0): { value: unknown; start: number; end: number } {
-    if (depth > MAX_FAST_DEPTH) bail();
+  value(c: number, at = this.#path, depth = 0): { value: unknown; start: number; end: number } | undefined {
+    if (depth > MAX_FAST_DEPTH) return undefined;
     const t = this.#t;
     const ch = t[c];
     if (ch === '[' || ch === '{') {
@@ -322,63 +326,68 @@ class FlowReader {
         if (isMap) {
           const keyStart = p;
           const key = this.#scalar(p, true);
-          if (typeof key.value !== 'string' && typeof key.value !== 'number' && typeof key.value !== 'boolean') bail();
+          if (!key || (typeof key.value !== 'string' && typeof key.value !== 'number' && typeof key.value !== 'boolean')) return undefined;
           const name = String(key.value);
           const obj = out as Record<string, unknown>;
-          if (name === '<<' || name === '__proto__' || Object.hasOwn(obj, name)) bail();
+          if (name === '<<' || name === '__proto__' || Object.hasOwn(obj, name)) return undefined;
           p = this.pos;
-          if (t[p] !== ':' || t[p + 1] !== ' ') bail();
+          if (t[p] !== ':' || t[p + 1] !== ' ') return undefined;
           p = this.#ws(p + 1);
           const path = join(at, name);
           const v = this.value(p, path, depth + 1);
+          if (!v) return undefined;
           obj[name] = v.value;
           this.#reader.record(path, this.#base + keyStart, v);
         } else {
           const path = join(at, String(n));
           const v = this.value(p, path, depth + 1);
+          if (!v) return undefined;
           (out as unknown[]).push(v.value);
           this.#reader.record(path, v.start, v);
         }
         p = this.#ws(this.pos);
         if (t[p] === ',') {
           p = this.#ws(p + 1);
-          if (t[p] === close) bail();
+          if (t[p] === close) return undefined;
           continue;
         }
-        if (t[p] !== close) bail();
+        if (t[p] !== close) return undefined;
         this.pos = p + 1;
         return { value: out, start: this.#base + c, end: this.#base + p + 1 };
       }
     }
     const s = this.#scalar(c, false);
+    if (!s) return undefined;
     if (typeof s.value === 'string') this.#reader.string(at, s.value, this.#base + c, this.#base + this.pos);
     return { value: s.value, start: this.#base + c, end: this.#base + this.pos };
   }
 
-  #scalar(c: number, isKey: boolean): { value: unknown } {
+  #scalar(c: number, isKey: boolean): { value: unknown } | undefined {
     const t = this.#t;
     const ch = t[c];
     if (ch === '"' || ch === "'") {
       const q = quoted(t, c);
+      if (!q) return undefined;
       this.pos = q.end;
       return { value: q.value };
     }
-    if (ch === undefined || /[,[\]{}#&*!|>%@`]/.test(ch) || ((ch === '-' || ch === '?' || ch === ':') && /^.[ ,\]}]?$/.test(t.slice(c, c + 2)))) bail();
+    if (ch === undefined || /[,[\]{}#&*!|>%@`]/.test(ch) || ((ch === '-' || ch === '?' || ch === ':') && /^.[ ,\]}]?$/.test(t.slice(c, c + 2)))) return undefined;
     let p = c;
     while (p < t.length) {
       const x = t[p]!;
       if (x === ',' || x === ']' || x === '}' || x === '[' || x === '{') break;
       if (x === ':' && (t[p + 1] === ' ' || t[p + 1] === ',' || t[p + 1] === ']' || t[p + 1] === '}' || p + 1 === t.length)) {
-        if (!isKey) bail();
+        if (!isKey) return undefined;
         break;
       }
-      if (x === '#' && t[p - 1] === ' ') bail();
+      if (x === '#' && t[p - 1] === ' ') return undefined;
       p++;
     }
     const raw = t.slice(c, p).trimEnd();
-    if (raw === '') bail();
+    if (raw === '') return undefined;
     this.pos = c + raw.length;
-    return { value: plainValue(raw) };
+    const value = plainValue(raw);
+    return value === DECLINE ? undefined : { value };
   }
 
   #ws(p: number): number {
@@ -399,20 +408,20 @@ function keyColon(t: string, c: number): number {
 }
 
 /** A single-line quoted scalar starting at column c; escapes are left to the full reader. */
-function quoted(t: string, c: number): { value: string; end: number } {
+function quoted(t: string, c: number): { value: string; end: number } | undefined {
   const q = t[c]!;
   if (q === '"') {
     const close = t.indexOf('"', c + 1);
-    if (close === -1) bail();
+    if (close === -1) return undefined;
     const value = t.slice(c + 1, close);
-    if (value.includes('\\')) bail();
+    if (value.includes('\\')) return undefined;
     return { value, end: close + 1 };
   }
   let p = c + 1;
   let value = '';
   for (;;) {
     const close = t.indexOf("'", p);
-    if (close === -1) bail();
+    if (close === -1) return undefined;
     value += t.slice(p, close);
     if (t[close + 1] === "'") {
       value += "'";
@@ -424,16 +433,15 @@ function quoted(t: string, c: number): { value: string; end: number } {
 }
 
 /** After a value: nothing, or spaces and a comment. */
-function trailing(t: string, c: number): void {
+function trailing(t: string, c: number): boolean {
   const rest = t.slice(c);
-  if (rest.trim() === '') return;
-  if (!/^ +#/.test(rest)) bail();
+  return rest.trim() === '' || /^ +#/.test(rest);
 }
 
 const INT = /^[-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
-/** YAML 1.2 core schema resolution of a plain scalar, as the yaml package does it by default. */
+/** YAML 1.2 core schema resolution of a plain scalar, as the yaml package does it by default; DECLINE for forms left to it. */
 function plainValue(raw: string): unknown {
   switch (raw) {
     case '~':
@@ -456,12 +464,12 @@ function plainValue(raw: string): unknown {
   if (INT.test(raw)) {
     const n = Number(raw);
     // Beyond 2^53 the yaml package and Number() may round differently: not worth the risk.
-    if (!Number.isSafeInteger(n)) bail();
+    if (!Number.isSafeInteger(n)) return DECLINE;
     return n;
   }
   if (FLOAT.test(raw)) return Number(raw);
   // Octal, hex, infinities and NaN are rare in specs: the full reader handles them.
-  if (/^[-+]?(0o|0x|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)/.test(raw)) bail();
+  if (/^[-+]?(0o|0x|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)/.test(raw)) return DECLINE;
   return raw;
 }
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../src/source/span.js';
-import { fastLoadYaml } from '../../src/specfile/yaml-fast.js';
-import { loadYaml, type Located } from '../../src/specfile/yaml-load.js';
+import { fastLoadYaml } from '../../src/yaml/fast.js';
+import { loadYaml } from '../../src/yaml/load.js';
+import type { Located } from '../../src/yaml/located.js';
 
 /**
  * The fast reader must give exactly what the full reader gives (values, key

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { yamlErrorStart } from '../../src/specfile/yaml-error-start.js';
+import { yamlErrorStart } from '../../src/yaml/error-start.js';
 
 describe('yamlErrorStart', () => {
   const at = (text: string, message: string): string | undefined => {
