@@ -42,7 +42,6 @@ export interface DryRunOptions {
 export interface DryRunDeps {
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  tokenSecrets(value: string, auth?: AuthConfig): readonly string[];
   createRedactor(secrets?: string[]): Redactor;
 }
 

@@ -3,7 +3,7 @@ import { renderDryRun, type DryRunDeps } from '../../src/run/dry-run-render.js';
 import type { Step } from '../../src/specfile/model.js';
 import { api, environment, fakeDeps, fakeSpec } from './scheduler-fakes.js';
 import { runChain } from '../../src/run/chain/run-chain.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 import { chainContext, loadSpec, specText, TOKEN } from '../helpers/chain-harness.js';
 import { startTestServer } from '../helpers/test-server.js';
 

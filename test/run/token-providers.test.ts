@@ -119,7 +119,7 @@ describe('oauth2 token providers', () => {
     const specs = await writeSpecs(6);
     let runnerNow = clockMs;
     const { TokenProviders } = await import('../../src/run/token/providers.js');
-    const { createRedactor } = await import('../../src/run/redact.js');
+    const { createRedactor } = await import('../../src/secret/index.js');
     const env = environment(oauth2());
     const providers = new TokenProviders({ redact: createRedactor(), env: sandbox.env, now: () => runnerNow }, env.apis);
     const auth = env.apis[0]!.auth;

@@ -2,7 +2,7 @@ import { authHeaderValue } from '../../config/tokens.js';
 import type { ParsedStep } from '../../specfile/model.js';
 import type { ChainContext, HttpRequest } from './types.js';
 import type { Token } from './token.js';
-import { isSecretName, MASK } from '../redact.js';
+import { isSecretName, MASK } from '../../secret/index.js';
 import type { StepError } from '../result.js';
 import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from '../template.js';
 

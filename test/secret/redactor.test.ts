@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MASK, createRedactor, isSecretName, secretPatterns } from '../../src/run/redact.js';
+import { MASK, createRedactor, isSecretName, secretPatterns } from '../../src/secret/index.js';
 
 const CANARY = 'canary-Tok/en+42=ü"x';
 
