@@ -4,7 +4,7 @@ import type { ParsedStep } from '../../specfile/model.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import { displayText } from '../json-value.js';
 import { checkConformance } from './conformance.js';
-import { buildRequest } from './request.js';
+import { planRequest } from './request.js';
 import { stepToken, type TokenChoice } from './token.js';
 import { sendWithTokenRefresh } from '../token/retry.js';
 import type { ChainContext } from './types.js';
@@ -64,7 +64,7 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   if ('error' in token) return fail(token.error);
   if (token.token) r.tokenType = token.token.type;
 
-  const first = buildRequest(parsed, ctx, e.lookup, token.token);
+  const first = planRequest(parsed, ctx, e.lookup, token.token);
   if ('error' in first) return fail(first.error);
   r.url = ctx.redact(first.request.url);
   r.requestHeaders = first.shownHeaders;
