@@ -44,7 +44,8 @@ export function addNamed(redact: Pick<Redactor, 'add'>, name: string, value: unk
 }
 
 export function createRedactor(secrets: string[] = []): Redactor {
-  const forms = new Set<string>();
+  /** RegExp source -> the length of the shortest text it matches. */
+  const forms = new Map<string, number>();
   const seen = new Set<string>();
   let pattern: RegExp | undefined;
   let dirty = false;
@@ -52,9 +53,9 @@ export function createRedactor(secrets: string[] = []): Redactor {
   const add = (secret: string): void => {
     if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || seen.has(secret)) return;
     seen.add(secret);
-    for (const f of secretPatterns(secret)) {
-      if (!forms.has(f)) {
-        forms.add(f);
+    for (const p of secretPatterns(secret)) {
+      if (!forms.has(p.source)) {
+        forms.set(p.source, p.length);
         dirty = true;
       }
     }
@@ -63,8 +64,8 @@ export function createRedactor(secrets: string[] = []): Redactor {
   const current = (): RegExp | undefined => {
     if (dirty) {
       // Longest first, so a form containing another is replaced whole.
-      const sorted = [...forms].sort((a, b) => b.length - a.length);
-      pattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+      const sorted = [...forms].sort((a, b) => b[1] - a[1]).map(([source]) => source);
+      pattern = sorted.length > 0 ? new RegExp(sorted.join('|'), 'g') : undefined;
       dirty = false;
     }
     return pattern;
@@ -104,8 +105,4 @@ function redactValue(v: unknown, text: (s: string) => string, done: WeakMap<obje
     Object.defineProperty(out, text(k), { value: redactValue(item, text, done), enumerable: true, writable: true, configurable: true });
   }
   return out;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
