@@ -37,7 +37,7 @@ export { runSpecs, type RunOptions } from './run/scheduler/run-specs.js';
 export { runChain } from './run/chain/run-chain.js';
 export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain/types.js';
 export { createHttpClient } from './run/http/client.js';
-export { createRedactor } from './run/redact.js';
+export { createRedactor } from './secret/index.js';
 export { dryRun, type DryRunEntry } from './run/dry-run.js';
 
 // Selection

@@ -38,19 +38,3 @@ export function authHeaderValue(auth: AuthConfig, token: string): string {
   if (isBasic(auth)) return `${scheme} ${Buffer.from(token, 'utf8').toString('base64')}`;
   return `${scheme} ${token}`;
 }
-
-/**
- * The secret values a token brings, for the redactor (src/run/redact.ts), which finds each in
- * every form an output can carry: the token itself and, for Basic auth, the password on its own
- * (base64(user:pass) is found through the token's base64 fragments; "Bearer t" through t).
- * Which forms to look for is the redactor's concern alone.
- */
-export function tokenSecrets(value: string, auth?: AuthConfig): readonly string[] {
-  if (!value) return [];
-  if (auth && isBasic(auth)) {
-    const colon = value.indexOf(':');
-    // A very short password would blank out ordinary text everywhere; it is still redacted as part of the pair.
-    if (colon !== -1 && value.length - colon - 1 >= 4) return [value, value.slice(colon + 1)];
-  }
-  return [value];
-}

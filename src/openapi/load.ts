@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { HTTP_METHODS } from '../specfile/model.js';
 
 /**
  * An OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1; JSON or YAML) read
@@ -24,8 +25,6 @@ export interface OpenApiDoc {
 export type LoadOutcome = { doc: OpenApiDoc } | { error: string; missing: boolean };
 
 export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-export const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace'] as const;
 
 /** Never throws: a missing or unreadable document is an outcome with a one-line reason. */
 export async function loadOpenApi(file: string): Promise<LoadOutcome> {
@@ -82,7 +81,11 @@ export function listOperations(doc: OpenApiDoc): { method: string; template: str
   const out: { method: string; template: string; op: Json; pathItem: Json }[] = [];
   for (const [template, item] of Object.entries(doc.root.paths as Json)) {
     if (!isObj(item)) continue;
-    for (const m of HTTP_METHODS) if (isObj(item[m])) out.push({ method: m.toUpperCase(), template, op: item[m] as Json, pathItem: item });
+    // A Path Item's operation keys are the methods in lower case (OpenAPI 3.1 §4.8.9).
+    for (const method of HTTP_METHODS) {
+      const op = item[method.toLowerCase()];
+      if (isObj(op)) out.push({ method, template, op, pathItem: item });
+    }
   }
   return out;
 }

@@ -1,4 +1,5 @@
-import { HTTP_METHODS, isObj, type Json, type OpenApiDoc } from './load.js';
+import { HTTP_METHODS } from '../specfile/model.js';
+import { isObj, type Json, type OpenApiDoc } from './load.js';
 
 /**
  * Which documented operation a sent request belongs to. Templates (`{id}`)
@@ -54,7 +55,7 @@ function best(paths: Json, segs: string[], method: string, mode: 'exact' | 'suff
     if (!ok || (mode === 'suffix' && literal === 0)) continue;
     const op = item[method];
     if (!isObj(op)) {
-      for (const k of HTTP_METHODS) if (isObj(item[k])) methods.add(k.toUpperCase());
+      for (const m of HTTP_METHODS) if (isObj(item[m.toLowerCase()])) methods.add(m);
       continue;
     }
     if (!winner || literal > winner.literal || (literal === winner.literal && t.length > winner.length)) winner = { template, op, pathItem: item, literal, length: t.length };

@@ -4,7 +4,7 @@ import type { FrontMatter, Phase } from '../specfile/model.js';
 import { chainOrder } from '../specfile/lint-vars.js';
 import type { LoadedSpec } from '../specfile/parse.js';
 import { chainVariables } from './chain/run-chain.js';
-import { buildRequest } from './chain/request.js';
+import { planRequest, type RequestPlan } from './chain/request.js';
 import { specToken, stepToken, type TokenFetcher } from './chain/token.js';
 import { toCurl } from './curl.js';
 import { describeProvider } from '../config/token-provider.js';
@@ -14,8 +14,8 @@ import { seedSecrets } from './scheduler/run-specs.js';
 import type { Lookup } from './template.js';
 
 /**
- * `--dry-run`: every step as the curl command it would send, with no network. The request comes
- * from the run's own builder (chain/request.ts buildRequest), with the run's variables
+ * `--dry-run`: every step as the curl command it would send, with no network. The request is
+ * the run's own plan (chain/request.ts planRequest), with the run's variables
  * (chainVariables), token choice (chain/token.ts) and redactor seeded as a run seeds it
  * (seedSecrets): what is printed is what a run sends, masked as a run masks it. Values only a
  * run can know (extracted, imported by `use:`, built-ins) are shown as `<client_id from get_client>`.
@@ -42,7 +42,6 @@ export interface DryRunOptions {
 export interface DryRunDeps {
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  tokenSecrets(value: string, auth?: AuthConfig): readonly string[];
   createRedactor(secrets?: string[]): Redactor;
 }
 
@@ -103,20 +102,29 @@ async function renderSpec(spec: LoadedSpec, api: ApiConfig, opts: DryRunOptions,
     const provider = 'error' in choice || !choice.token?.provider ? undefined : asked.get(choice.token.type);
     const note =
       'error' in choice ? `# a run would stop here: ${redact(choice.error.message)}\n` : provider ? `# ${choice.token!.type} token: would be fetched from ${provider}\n` : '';
-    const built = buildRequest(parsed, ctx, lookup, 'error' in choice ? undefined : choice.token);
-    if ('error' in built) {
-      entries.push({ ...entry, curl: `${note}# not sendable (${built.error.code}): ${redact(built.error.message)}` });
+    const plan = planRequest(parsed, ctx, lookup, 'error' in choice ? undefined : choice.token);
+    if ('error' in plan) {
+      entries.push({ ...entry, curl: `${note}# not sendable (${plan.error.code}): ${redact(plan.error.message)}` });
     } else {
-      const { request, shownHeaders } = built;
       // Placeholders become text before quoting, so "<id from step>" is quoted for the shell.
       const text = (v: string): string => v.replace(PLACEHOLDER, (_m, i: string) => shown[Number(i)] ?? '');
-      const headers = Object.fromEntries(Object.entries(shownHeaders).map(([k, v]) => [k, text(v)]));
-      const curl = redact(toCurl({ method: request.method, url: text(request.url), headers, ...(request.body !== undefined ? { body: text(request.body) } : {}) }));
-      entries.push({ ...entry, curl: note + curl });
+      entries.push({ ...entry, curl: note + planAsCurl(plan, redact, text) });
     }
     for (const name of Object.keys(step.extract ?? {})) pending.set(name, step.id);
   }
   return entries;
+}
+
+/**
+ * A plan as curl: its method, URL and body and the headers as results show them (credentials
+ * masked: "Authorization: Bearer ***"), through the run's redactor. `text` turns the dry-run's
+ * placeholders into what they stand for.
+ */
+function planAsCurl(plan: RequestPlan, redact: Redactor, text: (v: string) => string): string {
+  const { method, url, body } = plan.request;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(plan.shownHeaders)) headers[k] = text(v);
+  return redact(toCurl({ method, url: text(url), headers, ...(body !== undefined ? { body: text(body) } : {}) }));
 }
 
 /**

@@ -11,12 +11,11 @@ export async function dryRun(opts: DryRunOptions): Promise<DryRunEntry[]> {
   const [api, tokens, redact] = await Promise.all([
     import('../config/api-for-spec.js'),
     import('../config/tokens.js'),
-    import('./redact.js'),
+    import('../secret/index.js'),
   ]);
   return renderDryRun(opts, {
     apiForSpec: api.apiForSpec,
     resolveToken: tokens.resolveToken,
-    tokenSecrets: tokens.tokenSecrets,
     createRedactor: redact.createRedactor,
   });
 }

@@ -1,7 +1,7 @@
 import type { ExtractRule } from '../specfile/model.js';
 import { evaluateJsonPath } from '../specfile/jsonpath.js';
 import type { HttpResponse, Redactor } from './chain/types.js';
-import { isSecretName, MASK } from './redact.js';
+import { addNamed, isSecretName, MASK } from '../secret/index.js';
 import { displayText, mayHoldBigInt, parseJson, stringifyJson, toDoubles } from './json-value.js';
 import type { AssertionResult } from './result.js';
 
@@ -130,13 +130,6 @@ export interface Extractions {
   assertions: AssertionResult[];
 }
 
-/** Registers a secret value and, for an object, its string parts (they may be printed on their own). */
-function registerSecret(value: unknown, redact: Redactor): void {
-  if (value === null || value === undefined) return;
-  redact.add(show(value));
-  if (typeof value === 'object') for (const part of Object.values(value as object)) if (typeof part === 'string') redact.add(part);
-}
-
 /**
  * Registers the values of secret-looking extractions before anything about
  * the response (snippet, assertion values) is shown, whatever the status.
@@ -145,7 +138,7 @@ export function registerSecretExtractions(rules: Record<string, ExtractRule> | u
   for (const [name, rule] of Object.entries(rules ?? {})) {
     if (!isSecretName(name)) continue;
     const x = extractValue(rule, view);
-    if (x.ok) registerSecret(x.value, redact);
+    if (x.ok) addNamed(redact, name, x.value, show);
   }
 }
 
@@ -162,8 +155,7 @@ export function runExtractions(rules: Record<string, ExtractRule> | undefined, v
       out.assertions.push({ kind: 'extract', target: name, op: 'found', expected, actual: undefined, passed: false, message: redact(x.message) });
       continue;
     }
-    if (isSecretName(name)) registerSecret(x.value, redact);
-    const shown = isSecretName(name) ? MASK : redact(show(x.value));
+    const shown = addNamed(redact, name, x.value, show) ? MASK : redact(show(x.value));
     out.vars.push([name, x.value]);
     out.shown[name] = shown;
     out.assertions.push({ kind: 'extract', target: name, op: 'found', expected, actual: shown, passed: true });

@@ -78,7 +78,7 @@ describe('docs: tokens that fetch themselves', () => {
       expect((sandbox.counts['POST /oauth/token']?.requests ?? 0) - before).toBe(1);
       const dry = await runCli(['verify', '--dry-run'], { cwd: work.dir, env });
       // The dry run prints the request the run would send, whose credential header is masked whole.
-      expect(dry.stdout).toContain("-H 'Authorization: ***'");
+      expect(dry.stdout).toContain("-H 'Authorization: Bearer ***'");
       expect(dry.stdout).toContain(`# user token: would be fetched from oauth2 client_credentials at ${sandbox.url}/oauth/token`);
       const all = [run.stdout, run.stderr, dry.stdout, dry.stderr, await outputs(work.dir)].join('\n');
       for (const s of secrets()) expect(all).not.toContain(s);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authHeaderValue, conventionalTokenVar, resolveToken, tokenSecrets } from '../../src/config/tokens.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { authHeaderValue, conventionalTokenVar, resolveToken } from '../../src/config/tokens.js';
+import { createRedactor, tokenSecrets } from '../../src/secret/index.js';
 import type { ApiConfig, AuthConfig } from '../../src/config/types.js';
 
 const BEARER: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };

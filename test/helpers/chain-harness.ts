@@ -1,5 +1,5 @@
 import { createHttpClient } from '../../src/run/http/client.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
 import type { ChainContext } from '../../src/run/chain/types.js';
 import { parseSpec, type LoadedSpec } from '../../src/specfile/parse.js';

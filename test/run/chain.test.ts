@@ -97,7 +97,7 @@ describe('the seed chain', () => {
       gateway: 'fallback',
       status: 200,
       extracted: { client_id: 'cli_001' },
-      requestHeaders: { Accept: 'application/json', Authorization: '***' },
+      requestHeaders: { Accept: 'application/json', Authorization: 'Bearer ***' },
     });
     expect(first!.assertions.map((a) => [a.kind, a.passed])).toEqual([
       ['status', true],
@@ -287,7 +287,7 @@ describe('tokens', () => {
     const rr = await run(spec, { api: raw, environment: testEnvironment(raw) });
     expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('ada:correct-horse').toString('base64')}`);
     expect(server.requests[1]!.headers['x-api-key']).toBe(TOKEN);
-    expect(rb.steps[0]!.requestHeaders).toMatchObject({ Authorization: '***' });
+    expect(rb.steps[0]!.requestHeaders).toMatchObject({ Authorization: 'Basic ***' });
     expect(rr.steps[0]!.requestHeaders).toMatchObject({ 'X-API-Key': '***' });
     expect(JSON.stringify([rb, rr])).not.toMatch(/correct-horse|YWRhOmNvcnJlY3QtaG9yc2U|tok-harness/);
   });

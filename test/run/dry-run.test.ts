@@ -3,8 +3,8 @@ import { renderDryRun, type DryRunDeps } from '../../src/run/dry-run-render.js';
 import type { Step } from '../../src/specfile/model.js';
 import { api, environment, fakeDeps, fakeSpec } from './scheduler-fakes.js';
 import { runChain } from '../../src/run/chain/run-chain.js';
-import { createRedactor } from '../../src/run/redact.js';
-import { chainContext, loadSpec, specText, TOKEN } from '../helpers/chain-harness.js';
+import { createRedactor } from '../../src/secret/index.js';
+import { chainContext, loadSpec, specText, testApi, testEnvironment, TOKEN } from '../helpers/chain-harness.js';
 import { startTestServer } from '../helpers/test-server.js';
 
 const { deps: fake } = fakeDeps(async () => {
@@ -37,10 +37,10 @@ describe('dry-run', () => {
       ['get_conversations', 'test', 11],
     ]);
     expect(entries[0]!.curl).toBe(
-      "curl 'https://host/api2/platform/v1/clients?business_id=biz+001&per_page=1' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: ***'",
+      "curl 'https://host/api2/platform/v1/clients?business_id=biz+001&per_page=1' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: Bearer ***'",
     );
     expect(entries[1]!.curl).toBe(
-      "curl 'https://host/api2/platform/v1/clients/<client_id from get_client>/conversations' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: ***'",
+      "curl 'https://host/api2/platform/v1/clients/<client_id from get_client>/conversations' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: Bearer ***'",
     );
     expect(entries.map((e) => e.curl).join('\n')).not.toContain('tok-123');
   });
@@ -123,32 +123,97 @@ describe('dry-run', () => {
   });
 });
 
+/** The words of a command as a POSIX shell splits them (the quoting toCurl writes: '...', '\\'', line continuations). */
+function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      word = (word ?? '') + command.slice(i + 1, end);
+      i = end;
+    } else if (c === '\\') {
+      if (command[i + 1] !== '\n') word = (word ?? '') + command[i + 1];
+      i++;
+    } else if (c === ' ' || c === '\n') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** What a curl command sends: method, URL, headers (lower-case names), body. */
+function curlRequest(command: string): { method: string; url: URL; headers: Record<string, string>; body?: string } {
+  const words = shellWords(command);
+  expect(words[0]).toBe('curl');
+  let method: string | undefined;
+  let url: URL | undefined;
+  let body: string | undefined;
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '-X') method = words[++i];
+    else if (w === '-H') {
+      const h = words[++i]!;
+      const colon = h.indexOf(':');
+      headers[h.slice(0, colon).toLowerCase()] = h.slice(colon + 1).trim();
+    } else if (w === '--data-raw') body = words[++i];
+    else if (w === '--head') method = 'HEAD';
+    else if (w === '--globoff') continue;
+    else url = new URL(w);
+  }
+  return { method: method ?? (body === undefined ? 'GET' : 'POST'), url: url!, headers, ...(body !== undefined ? { body } : {}) };
+}
+
+/** Headers the HTTP stack adds on the way (not part of a step's request). */
+const TRANSPORT = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'user-agent', 'accept-encoding', 'accept-language', 'sec-fetch-mode']);
+
 describe('dry-run and the run send one plan', () => {
-  it('the URL, query, headers and body printed are those the server receives', async () => {
+  const step = [
+    '  - id: create',
+    '    method: PUT',
+    '    path: /things/{{business_id}}/items?fixed=1',
+    '    params: { q: "a b&c=d", "filter[x]": "ü/€", n: 2, empty: "" }',
+    '    headers: { X-Trace: "t {{business_id}}", X-Api-Key: "{{api_key}}", X-Request-Id: "r-1" }',
+    '    body: { name: "x y \'q\'", biz: "{{business_id}}", list: [1, "two", null], nested: { ok: true } }',
+  ].join('\n');
+
+  it('the method, URL, query, headers and body the dry-run prints are those the server receives; credentials masked alike', async () => {
     const server = await startTestServer();
     try {
-      server.on('POST', /.*/, { status: 200, body: {} });
-      const text = specText({
-        test: `  - id: create\n    method: POST\n    path: /things/{{business_id}}\n    params: { q: "a b&c", n: 2 }\n    headers: { X-Trace: "t {{business_id}}" }\n    body: { name: "x y", biz: "{{business_id}}", list: [1, "two"] }`,
-      });
-      const spec = loadSpec(text);
-      const ctx = chainContext(server);
-      await runChain(spec, ctx);
+      server.on('PUT', /.*/, { status: 200, body: {} });
+      const spec = loadSpec(specText({ test: step }));
+      const api = { ...testApi(server), vars: { business_id: 'biz 0/1', api_key: 'key-secret-9431' } };
+      const ctx = chainContext(server, { api, environment: testEnvironment(api) });
+      const run = await runChain(spec, ctx);
       await ctx.http.close?.();
       const got = server.requests[0]!;
       const [entry] = await renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ctx.api });
-      const curl = entry!.curl;
-      // POST is implied by --data-raw.
-      expect(got.method).toBe('POST');
-      expect(curl).toContain(`curl '${server.url}${got.rawUrl}'`);
-      for (const h of ['accept', 'content-type', 'x-trace']) {
-        const name = Object.keys({ Accept: 1, 'Content-Type': 1, 'X-Trace': 1 }).find((k) => k.toLowerCase() === h)!;
-        expect(curl).toContain(`-H '${name}: ${got.headers[h]}'`);
-      }
+      const curl = curlRequest(entry!.curl);
+      const sent = new URL(got.rawUrl, server.url);
+
+      expect(curl.method).toBe(got.method);
+      expect(curl.url.origin + curl.url.pathname).toBe(sent.origin + sent.pathname);
+      expect(curl.url.search).toBe(sent.search);
+      expect([...curl.url.searchParams]).toEqual([...sent.searchParams]);
+      expect([...sent.searchParams]).toEqual([['fixed', '1'], ['q', 'a b&c=d'], ['filter[x]', 'ü/€'], ['n', '2'], ['empty', '']]);
+      expect(curl.body).toBe(got.body);
+      expect(JSON.parse(curl.body!)).toEqual({ name: "x y 'q'", biz: 'biz 0/1', list: [1, 'two', null], nested: { ok: true } });
+
+      // Every header the step sends is printed, with its value; the credentials as the run's results show them.
+      const stepHeaders = Object.fromEntries(Object.entries(got.headers).filter(([k]) => !TRANSPORT.has(k)));
+      expect(Object.keys(curl.headers).sort()).toEqual(Object.keys(stepHeaders).sort());
       expect(got.headers.authorization).toBe(`Bearer ${TOKEN}`);
-      expect(curl).toContain("-H 'Authorization: ***'");
-      expect(curl).toContain(`--data-raw '${got.body}'`);
-      expect(curl).not.toContain(TOKEN);
+      expect(got.headers['x-api-key']).toBe('key-secret-9431');
+      expect(curl.headers.authorization).toBe('Bearer ***');
+      expect(curl.headers['x-api-key']).toBe('***');
+      for (const [k, v] of Object.entries(stepHeaders)) if (k !== 'authorization' && k !== 'x-api-key') expect(curl.headers[k], k).toBe(v);
+      const shown = Object.fromEntries(Object.entries(run.steps[0]!.requestHeaders ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      expect(shown).toEqual(curl.headers);
+      expect(entry!.curl).not.toMatch(/tok-harness|key-secret/);
     } finally {
       await server.close();
     }

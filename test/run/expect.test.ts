@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/run/chain/types.js';
 import { checkExpect } from '../../src/run/expect.js';
 import { ResponseView } from '../../src/run/extract.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 import type { Expect } from '../../src/specfile/model.js';
 
 const BODY = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse } from '../../src/run/chain/types.js';
 import { extractValue, ResponseView, runExtractions } from '../../src/run/extract.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 
 function view(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }, status = 200, redact = createRedactor()): ResponseView {
   const response: HttpResponse = { status, headers, bodyText: body, bodyBytes: Buffer.byteLength(body), finalUrl: 'http://127.0.0.1/x' };

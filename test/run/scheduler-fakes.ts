@@ -115,7 +115,6 @@ export function fakeDeps(
       const value = env[name];
       return { ...(value ? { value } : {}), tried: [name], auth: a.auth };
     },
-    tokenSecrets: (v) => [v],
     createHttpClient: () => ({ close: async () => void closed++ }) as unknown as HttpClient,
     createRedactor: () => fakeRedactor(),
     writeBack: async (req) => {

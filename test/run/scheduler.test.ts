@@ -1,4 +1,4 @@
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';

@@ -119,7 +119,7 @@ describe('oauth2 token providers', () => {
     const specs = await writeSpecs(6);
     let runnerNow = clockMs;
     const { TokenProviders } = await import('../../src/run/token/providers.js');
-    const { createRedactor } = await import('../../src/run/redact.js');
+    const { createRedactor } = await import('../../src/secret/index.js');
     const env = environment(oauth2());
     const providers = new TokenProviders({ redact: createRedactor(), env: sandbox.env, now: () => runnerNow }, env.apis);
     const auth = env.apis[0]!.auth;
@@ -157,7 +157,7 @@ describe('oauth2 token providers', () => {
       expect(text).not.toContain(bogus);
       expect(text).not.toContain(Buffer.from(bogus).toString('base64'));
       expect(text).not.toContain(sandbox.env.SANDBOX_OAUTH_CLIENT_SECRET);
-      expect(s.steps[0]!.requestHeaders?.Authorization).toBe('***');
+      expect(s.steps[0]!.requestHeaders?.Authorization).toBe('Bearer ***');
 
       // Many specs against an API that refuses every token: one refetch, not one per 401.
       const many = await writeSpecs(12);

@@ -2,7 +2,7 @@ import { authHeaderValue } from '../../config/tokens.js';
 import type { ParsedStep } from '../../specfile/model.js';
 import type { ChainContext, HttpRequest } from './types.js';
 import type { Token } from './token.js';
-import { isSecretName, MASK } from '../redact.js';
+import { addToken, isSecretName, MASK, tokenSecrets } from '../../secret/index.js';
 import type { StepError } from '../result.js';
 import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from '../template.js';
 
@@ -12,10 +12,28 @@ import { renderBody, renderHeader, renderPath, renderString, TemplateError, type
  * or unresolved is an error here, before a request exists.
  */
 
-export interface BuiltRequest {
+/**
+ * One step's request, as the run sends it and `--dry-run` prints it (the one shape both use).
+ * A plain value: it can be built once per step and sent (again after a token refresh, only the
+ * token changes, so it is built anew with the fresh token).
+ */
+export interface RequestPlan {
+  /**
+   * What the HTTP client sends: method, absolute URL (gateway + templated path + `params:` as
+   * an `application/x-www-form-urlencoded` query), headers, body, and the step's options.
+   */
   request: HttpRequest;
-  /** The headers as results show them: credentials masked, the rest redacted. */
+  /**
+   * The headers as every output shows them: the token's header as its scheme and `***`
+   * ("Bearer ***"; `***` alone when the scheme is ""), other credential and secret-named headers
+   * as `***`, the rest through the redactor.
+   */
   shownHeaders: Record<string, string>;
+  /**
+   * The secret values this request carries (the token, a Basic password, values of
+   * secret-named headers), registered with the redactor before the plan is returned.
+   */
+  secrets: string[];
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -61,15 +79,17 @@ function gatewayOrigin(base: string): string {
 }
 
 /**
- * The one request builder: the run sends what it returns, and `--dry-run` prints it (so the two
- * cannot drift). Errors (unsafe path, undefined variable, another host) come before a request exists.
+ * The one request builder: the run sends the plan it returns, and `--dry-run` prints it as curl
+ * (so the two cannot drift). Every secret the request carries is registered with `ctx.redact`
+ * before anything is shown. Errors (unsafe path, undefined variable, another host) come before
+ * a request exists.
  */
-export function buildRequest(
+export function planRequest(
   parsed: ParsedStep,
   ctx: Pick<ChainContext, 'api' | 'gateway' | 'redact' | 'signal'>,
   lookup: Lookup,
   token: Token | undefined,
-): BuiltRequest | { error: StepError } {
+): RequestPlan | { error: StepError } {
   const s = parsed.step;
   const rawPath = typeof s.path === 'string' ? s.path : '';
   const refused = refusePath(rawPath);
@@ -81,6 +101,10 @@ export function buildRequest(
   let body: string | undefined;
   const headers: Record<string, string> = { Accept: 'application/json' };
   const credentialHeaders = new Set<string>([(token?.auth ?? ctx.api.auth).header, 'Cookie']);
+  const secrets = token ? [...tokenSecrets(token.value, token.auth)] : [];
+  if (token) addToken(ctx.redact, token.value, token.auth);
+  /** Lower-case header name -> what outputs show for it, for headers carrying a credential. */
+  const masked = new Map<string, string>();
   try {
     const path = renderPath(rawPath, lookup);
     const query = new URLSearchParams();
@@ -94,11 +118,19 @@ export function buildRequest(
       body = renderBody(s.body, own === undefined ? 'application/json' : String(own), lookup);
       headers['Content-Type'] = 'application/json';
     }
-    if (token) setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));
+    if (token) {
+      setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));
+      // The scheme is no secret and says which credential went (RFC 9110 §11.4: credentials = auth-scheme [ token68 ]).
+      const scheme = token.auth.scheme.trim();
+      masked.set(token.auth.header.toLowerCase(), scheme === '' ? MASK : `${scheme} ${MASK}`);
+    }
     for (const [k, v] of Object.entries(s.headers ?? {})) {
       const value = renderHeader(String(v), lookup, `headers.${k}`);
+      // The step's own value replaces the token's: its scheme is not known, so it is masked whole.
+      masked.delete(k.toLowerCase());
       if (isSecretName(k)) {
         ctx.redact.add(value);
+        secrets.push(value);
         credentialHeaders.add(k);
       }
       setHeader(headers, k, value);
@@ -121,7 +153,10 @@ export function buildRequest(
 
   const lowerCreds = new Set([...credentialHeaders].map((h) => h.toLowerCase()));
   const shownHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) shownHeaders[k] = lowerCreds.has(k.toLowerCase()) || isSecretName(k) ? MASK : ctx.redact(v);
+  for (const [k, v] of Object.entries(headers)) {
+    const lower = k.toLowerCase();
+    shownHeaders[k] = masked.get(lower) ?? (lowerCreds.has(lower) || isSecretName(k) ? MASK : ctx.redact(v));
+  }
 
   const retry = typeof s.retry === 'number' ? { attempts: s.retry } : s.retry;
   const request: HttpRequest = {
@@ -135,5 +170,5 @@ export function buildRequest(
     ...(retry ? { retry } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
-  return { request, shownHeaders };
+  return { request, shownHeaders, secrets };
 }

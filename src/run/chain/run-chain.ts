@@ -4,7 +4,7 @@ import type { LoadedSpec } from '../../specfile/parse.js';
 import { specToken } from './token.js';
 import { baseResult, runStep } from './step.js';
 import type { ChainContext, ChainResult } from './types.js';
-import { isSecretName } from '../redact.js';
+import { addNamed } from '../../secret/index.js';
 import { stepErrorClass, type Finding, type StepResult } from '../result.js';
 import { builtins, type Lookup } from '../template.js';
 
@@ -69,8 +69,8 @@ export function chainVariables(ctx: Pick<ChainContext, 'environment' | 'api' | '
   for (const [k, v] of Object.entries(ctx.api.vars)) vars.set(k, v);
   const cli = ctx.cliVars ?? {};
   // Typed values (--var n:=25, a YAML number) are secrets in their text form too.
-  for (const [k, v] of vars) if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(String(v));
-  for (const k of Object.keys(cli)) if (isSecretName(k) && cli[k] !== null && cli[k] !== undefined) ctx.redact.add(String(cli[k]));
+  for (const [k, v] of vars) addNamed(ctx.redact, k, v);
+  for (const [k, v] of Object.entries(cli)) addNamed(ctx.redact, k, v);
   const builtin = builtins(ctx.now ?? (() => new Date()));
   const lookup: Lookup = (name) => (name.startsWith('$') ? builtin(name) : Object.hasOwn(cli, name) ? cli[name] : vars.get(name));
   return { vars, lookup };

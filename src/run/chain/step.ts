@@ -4,13 +4,13 @@ import type { ParsedStep } from '../../specfile/model.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import { displayText } from '../json-value.js';
 import { checkConformance } from './conformance.js';
-import { buildRequest } from './request.js';
+import { planRequest } from './request.js';
 import { stepToken, type TokenChoice } from './token.js';
 import { sendWithTokenRefresh } from '../token/retry.js';
 import type { ChainContext } from './types.js';
 import { checkExpect } from '../expect.js';
 import { registerSecretExtractions, ResponseView, runExtractions } from '../extract.js';
-import { isSecretName, MASK } from '../redact.js';
+import { addNamed, MASK } from '../../secret/index.js';
 import type { AssertionResult, Finding, StepError, StepOutcome, StepResult } from '../result.js';
 import type { Span } from '../../source/span.js';
 import type { Lookup } from '../template.js';
@@ -64,7 +64,7 @@ export async function runStep(parsed: ParsedStep, e: StepEnv): Promise<StepResul
   if ('error' in token) return fail(token.error);
   if (token.token) r.tokenType = token.token.type;
 
-  const first = buildRequest(parsed, ctx, e.lookup, token.token);
+  const first = planRequest(parsed, ctx, e.lookup, token.token);
   if ('error' in first) return fail(first.error);
   r.url = ctx.redact(first.request.url);
   r.requestHeaders = first.shownHeaders;
@@ -158,9 +158,9 @@ async function runUseStep(r: StepResult, use: string, e: StepEnv, fail: (error: 
   r.durationMs = performance.now() - t0;
   if (!used.ok) return fail({ code: 'use', message: used.reason, ...(used.verdict ? { usedVerdict: used.verdict } : {}) });
   for (const [k, v] of Object.entries(used.vars)) {
-    if (isSecretName(k) && v !== null && v !== undefined) ctx.redact.add(show(v));
+    const secret = addNamed(ctx.redact, k, v, show);
     e.vars.set(k, v);
-    r.extracted[k] = isSecretName(k) ? MASK : ctx.redact(show(v));
+    r.extracted[k] = secret ? MASK : ctx.redact(show(v));
   }
   return r;
 }

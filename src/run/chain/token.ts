@@ -1,6 +1,8 @@
-import { resolveToken, tokenSecrets } from '../../config/tokens.js';
+import { resolveToken } from '../../config/tokens.js';
+import { addToken } from '../../secret/index.js';
 import type { TokenProvider } from '../../config/token-provider.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
+import type { SpecDocument } from '../../specfile/model.js';
 import type { ChainContext } from './types.js';
 import type { StepError } from '../result.js';
 import type { TokenAnswer } from '../token/providers.js';
@@ -36,8 +38,20 @@ export type TokenContext = Pick<ChainContext, 'api' | 'env' | 'redact' | 'forceT
 /** `token` undefined: send no credentials. */
 export type TokenChoice = { token?: Token } | { error: StepError };
 
-export function tokenTypesOf(fmTokens: unknown): string[] {
+/** The token types a spec's front-matter `tokens:` lists, in order of preference (non-strings and blanks ignored). */
+function listedTokenTypes(fmTokens: unknown): string[] {
   return Array.isArray(fmTokens) ? fmTokens.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
+}
+
+/**
+ * Every token type a spec may send with this API: configured for the API, listed in the
+ * front-matter, or named by a step (`token: none` is no type). The scheduler registers each one's
+ * value with the redactor before the spec sends anything.
+ */
+export function tokenTypesOf(doc: Pick<SpecDocument, 'frontMatter' | 'steps'>, api: ApiConfig): Set<string> {
+  const types = new Set([...Object.keys(api.tokens), ...listedTokenTypes(doc.frontMatter.tokens)]);
+  for (const s of doc.steps) if (typeof s.step.token === 'string' && s.step.token !== 'none') types.add(s.step.token);
+  return types;
 }
 
 /** The first of `types` with a value; an error naming every variable tried when `required` and none has one. */
@@ -50,7 +64,7 @@ export async function pickToken(ctx: TokenContext, types: readonly string[], req
     const r = resolveToken(ctx.api, type, ctx.env);
     // resolveToken already treats an empty value as missing; checked again so "Bearer " can never be built.
     if (r.value !== undefined && r.value.trim() !== '') {
-      for (const secret of tokenSecrets(r.value, r.auth)) ctx.redact.add(secret);
+      addToken(ctx.redact, r.value, r.auth);
       return { token: { type, value: r.value, auth: r.auth } };
     }
     tried.push(...r.tried);
@@ -84,7 +98,7 @@ async function providedToken(ctx: TokenContext, type: string, required: boolean)
 /** The spec-level choice, made once per chain. */
 export async function specToken(ctx: TokenContext, fmTokens: unknown): Promise<TokenChoice> {
   if (ctx.forceTokenType) return pickToken(ctx, [ctx.forceTokenType], true);
-  const listed = tokenTypesOf(fmTokens);
+  const listed = listedTokenTypes(fmTokens);
   if (listed.length > 0) return pickToken(ctx, listed, true);
   return pickToken(ctx, Object.keys(ctx.api.tokens), false);
 }

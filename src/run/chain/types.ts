@@ -1,3 +1,4 @@
+import type { Redactor } from '../../secret/index.js';
 import type { VarValue } from '../../config/types.js';
 import type { ApiConfig, Environment } from '../../config/types.js';
 import type { ConformanceChecker } from '../../openapi/types.js';
@@ -11,16 +12,8 @@ import type { UseOutcome } from '../use-registry.js';
  * be tested with a small fake of the others.
  */
 
-/**
- * Replaces every registered secret (in all its encoded forms) by `***`.
- * `add` registers a secret found during the run (a token, an extracted value
- * whose name looks secret); `value` redacts strings inside any JSON value.
- */
-export interface Redactor {
-  (text: string): string;
-  add(secret: string): void;
-  value(v: unknown): unknown;
-}
+/** The run's redactor: its owner is src/secret/. */
+export type { Redactor } from '../../secret/index.js';
 
 export interface HttpRequest {
   method: string;

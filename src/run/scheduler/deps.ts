@@ -34,8 +34,6 @@ export interface SchedulerDeps {
   runChain(spec: LoadedSpec, ctx: ChainContext): Promise<ChainResult>;
   apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
-  /** The secret values a token brings (the token; for Basic, also the password); the redactor finds their forms. */
-  tokenSecrets(value: string, auth?: AuthConfig): readonly string[];
   createHttpClient(opts: HttpClientOptions): HttpClient;
   createRedactor(secrets?: string[]): Redactor;
   writeBack(opts: WriteBackRequest): Promise<WriteBackResult>;
@@ -45,7 +43,7 @@ export async function realDeps(): Promise<SchedulerDeps> {
   const [chain, http, redact, api, tokens] = await Promise.all([
     import('../chain/run-chain.js'),
     import('../http/client.js'),
-    import('../redact.js'),
+    import('../../secret/index.js'),
     import('../../config/api-for-spec.js'),
     import('../../config/tokens.js'),
   ]);
@@ -53,7 +51,6 @@ export async function realDeps(): Promise<SchedulerDeps> {
     runChain: chain.runChain,
     apiForSpec: api.apiForSpec,
     resolveToken: tokens.resolveToken,
-    tokenSecrets: tokens.tokenSecrets,
     createHttpClient: http.createHttpClient,
     createRedactor: redact.createRedactor,
     // Loaded on the first write: a --no-write run never loads the write-back code.
@@ -64,7 +61,7 @@ export async function realDeps(): Promise<SchedulerDeps> {
 export async function resolveDeps(partial: Partial<SchedulerDeps> | undefined): Promise<SchedulerDeps> {
   const given = partial ?? {};
   const complete =
-    given.runChain && given.apiForSpec && given.resolveToken && given.tokenSecrets && given.createHttpClient && given.createRedactor && given.writeBack;
+    given.runChain && given.apiForSpec && given.resolveToken && given.createHttpClient && given.createRedactor && given.writeBack;
   if (complete) return given as SchedulerDeps;
   return { ...(await realDeps()), ...given };
 }

@@ -6,6 +6,8 @@ import type { ChainContext, ChainResult } from '../chain/run-chain.js';
 import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from '../result.js';
 import type { HttpClient, Redactor, SchedulerDeps } from './deps.js';
 import type { TokenProviders } from '../token/providers.js';
+import { tokenTypesOf } from '../chain/token.js';
+import { addToken } from '../../secret/index.js';
 import type { UseOutcome } from '../use-registry.js';
 
 /**
@@ -210,17 +212,8 @@ async function runOnce(
 
 /** Token values are registered with the redactor before the chain can send (or echo) them. */
 function addTokenSecrets(ctx: EvaluateContext, api: ApiConfig, spec: LoadedSpec): void {
-  for (const type of tokenTypesOf(spec, api)) {
+  for (const type of tokenTypesOf(spec.doc, api)) {
     const { value, auth } = ctx.deps.resolveToken(api, type, ctx.env);
-    if (!value) continue;
-    for (const secret of ctx.deps.tokenSecrets(value, auth)) ctx.redact.add(secret);
+    addToken(ctx.redact, value, auth);
   }
-}
-
-/** Every token type a spec may send with this API: configured, listed, or named by a step. */
-export function tokenTypesOf(spec: LoadedSpec, api: ApiConfig): Set<string> {
-  const types = new Set(Object.keys(api.tokens));
-  for (const t of spec.doc.frontMatter.tokens ?? []) if (typeof t === 'string') types.add(t);
-  for (const s of spec.doc.steps) if (typeof s.step.token === 'string' && s.step.token !== 'none') types.add(s.step.token);
-  return types;
 }

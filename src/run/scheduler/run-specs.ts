@@ -15,9 +15,11 @@ import {
   type WriteBackResult,
 } from '../result.js';
 import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './deps.js';
-import { evaluateSpec, tokenMatrix, tokenTypesOf, type EvaluateContext, type Evaluation, type FallbackMode } from './evaluate.js';
+import { evaluateSpec, tokenMatrix, type EvaluateContext, type Evaluation, type FallbackMode } from './evaluate.js';
 import { UseRegistry, type UseOutcome } from '../use-registry.js';
 import { createTokenProviders } from '../token/login.js';
+import { tokenTypesOf } from '../chain/token.js';
+import { addToken } from '../../secret/index.js';
 
 /**
  * Runs many specs: a concurrency pool, results in input order, `--bail`,
@@ -414,18 +416,14 @@ function slimSteps(result: SpecResult): void {
  * Before any request: every token value any spec of the run could send is known to the redactor.
  * A streamed spec's own token types are added when it is evaluated, still before it sends.
  */
-export function seedSecrets(redact: Redactor, deps: Pick<SchedulerDeps, 'tokenSecrets' | 'resolveToken'>, opts: Pick<RunOptions, 'env' | 'environment'>, specs: readonly LoadedSpec[]): void {
-  const add = (value: string | undefined, auth?: Parameters<SchedulerDeps['tokenSecrets']>[1]): void => {
-    if (!value) return;
-    for (const secret of deps.tokenSecrets(value, auth)) redact.add(secret);
-  };
-  for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) add(value);
+export function seedSecrets(redact: Redactor, deps: Pick<SchedulerDeps, 'resolveToken'>, opts: Pick<RunOptions, 'env' | 'environment'>, specs: readonly LoadedSpec[]): void {
+  for (const [name, value] of Object.entries(opts.env)) if (name.startsWith('VERIFY_TOKEN_')) addToken(redact, value);
   for (const api of opts.environment.apis) {
     const types = new Set(Object.keys(api.tokens));
-    for (const spec of specs) for (const t of tokenTypesOf(spec, api)) types.add(t);
+    for (const spec of specs) for (const t of tokenTypesOf(spec.doc, api)) types.add(t);
     for (const type of types) {
       const token = deps.resolveToken(api, type, opts.env);
-      add(token.value, token.auth);
+      addToken(redact, token.value, token.auth);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSource } from '../../config/token-provider.js';
-import { tokenSecrets } from '../../config/tokens.js';
+import { addToken } from '../../secret/index.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
 import type { Redactor } from '../chain/types.js';
 import type { StepError } from '../result.js';
@@ -160,7 +160,7 @@ export class TokenProviders {
         delete e.value;
         return answer;
       }
-      for (const form of tokenSecrets(answer.value, auth)) this.#o.redact.add(form);
+      addToken(this.#o.redact, answer.value, auth);
       e.value = answer.value;
       const lifetimeMs = answer.expiresInSec !== undefined ? answer.expiresInSec * 1000 : await jwtLifetimeMs(answer.value, this.#now());
       if (lifetimeMs !== undefined) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/run/http/client.js';
-import { createRedactor } from '../../src/run/redact.js';
+import { createRedactor } from '../../src/secret/index.js';
 import type { HttpClient } from '../../src/run/chain/types.js';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MASK, createRedactor, isSecretName, secretPatterns } from '../../src/run/redact.js';
+import { MASK, createRedactor, isSecretName, secretPatterns } from '../../src/secret/index.js';
 
 const CANARY = 'canary-Tok/en+42=ü"x';
 
@@ -107,14 +107,33 @@ describe('createRedactor', () => {
       { numRuns: 200 },
     );
   });
+
+  it('a secret inside a longer base64 or base64url run (any bytes before and after) cannot be decoded back (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 7, maxLength: 40 }), fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 }), fc.constantFrom('base64', 'base64url'), (secret, pre, post, enc) => {
+        const redact = createRedactor([secret]);
+        const bytes = Buffer.concat([Buffer.from(pre), Buffer.from(secret, 'utf8'), Buffer.from(post)]);
+        const out = redact(`x ${bytes.toString(enc as BufferEncoding)} y`);
+        expect(out).toContain(MASK);
+        for (const part of out.slice(2, -2).split(MASK)) expect(Buffer.from(part, enc as BufferEncoding).toString('utf8')).not.toContain(secret);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('secretPatterns', () => {
   it('lists raw, base64 and base64url forms, and few of them: escaped forms are found by normalising', () => {
-    const forms = secretPatterns(CANARY);
-    for (const f of everyForm(CANARY).filter((x) => x !== encodeURIComponent(CANARY) && x !== JSON.stringify(CANARY).slice(1, -1))) expect(forms).toContain(f);
-    expect(forms.length).toBeLessThanOrEqual(12);
-    expect(secretPatterns('a long secret with spaces').length).toBeLessThanOrEqual(12);
+    const patterns = secretPatterns(CANARY).map((p) => new RegExp(`^(?:${p.source})$`));
+    const b64 = Buffer.from(CANARY).toString('base64');
+    const listed = [...everyForm(CANARY).filter((x) => x !== JSON.stringify(CANARY).slice(1, -1)), Buffer.from(CANARY).toString('base64url'), b64.replace(/\+/g, '-').replace(/\//g, '_')];
+    for (const f of listed) expect(patterns.some((p) => p.test(f)), f).toBe(true);
+    // The JSON-escaped form is found by decoding, not by a pattern of its own.
+    expect(patterns.some((p) => p.test(JSON.stringify(CANARY).slice(1, -1)))).toBe(false);
+    expect(patterns.length).toBeLessThanOrEqual(5);
+    const spaced = secretPatterns('a long secret with spaces');
+    expect(spaced.length).toBeLessThanOrEqual(5);
+    expect(spaced.some((p) => new RegExp(`^(?:${p.source})$`).test('a+long+secret+with+spaces'))).toBe(true);
   });
 
   it('returns nothing for values too short to redact safely', () => {
