@@ -58,7 +58,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     tokens,
     users: { user: SANDBOX_IDS.v2.users.user, admin: SANDBOX_IDS.v2.users.admin },
     organization: SANDBOX_IDS.v2.organization,
-    ttlSec: Math.max(1, Math.floor(knobs.tokenTtlSec ?? 2)),
+    ttlSec: Math.max(1, Math.floor(knobs.tokenTtlSec ?? 300)),
     nowSec,
   });
   const mounts: Mount[] = [
