@@ -4,6 +4,7 @@ import { tokenSecrets } from '../../config/tokens.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
 import type { Redactor } from '../chain/types.js';
 import type { StepError } from '../result.js';
+import { loadJose, loadOpenidClient } from '../../lazy.js';
 
 /**
  * Fetches, caches and refreshes the tokens of token types that have a
@@ -195,7 +196,7 @@ export class TokenProviders {
     for (const s of [clientSecret, password, refreshToken]) if (s) this.#o.redact.add(s);
 
     // Loaded on the first token request: runs without providers never load the OAuth client.
-    const oauth = await import('openid-client');
+    const oauth = await loadOpenidClient();
     const origin = new URL(p.tokenUrl).origin;
     const clientAuth = clientSecret === undefined ? oauth.None() : p.clientAuth === 'post' ? oauth.ClientSecretPost(clientSecret) : oauth.ClientSecretBasic(clientSecret);
     const config = new oauth.Configuration({ issuer: origin, token_endpoint: p.tokenUrl }, clientId ?? '', undefined, clientAuth);
@@ -261,7 +262,7 @@ export class TokenProviders {
 /** Lifetime from a JWT's `exp` (RFC 7519 §4.1.4), when the token is a JWT that has one. */
 async function jwtLifetimeMs(token: string, nowMs: number): Promise<number | undefined> {
   if (token.split('.').length !== 3) return undefined;
-  const { decodeJwt } = await import('jose');
+  const { decodeJwt } = await loadJose();
   try {
     const { exp } = decodeJwt(token);
     return typeof exp === 'number' ? Math.max(0, exp * 1000 - nowMs) : undefined;

@@ -1,0 +1,42 @@
+/**
+ * The one place a third-party package is loaded on first use instead of at start-up: a run
+ * that never needs one of these never pays for loading it. One `load<Name>()` per package,
+ * each a plain `import()` (Node caches the module; callers that build something costly from
+ * it keep their own memo). The dependency rules (.dependency-cruiser.cjs) allow a dynamic
+ * `import()` of a package in this module only, and of our own modules in `src/cli/` only.
+ */
+
+/** ajv (JSON Schema draft-07): response schemas (`run/json-schema.ts`), OpenAPI 2/3.0 bodies. */
+export function loadAjv() {
+  return import('ajv');
+}
+
+/** ajv's draft 2020-12 build: OpenAPI 3.1 bodies (`openapi/schema-validate.ts`). */
+export function loadAjv2020() {
+  return import('ajv/dist/2020.js');
+}
+
+/** ajv-formats (CommonJS: the caller unwraps its default export). */
+export function loadAjvFormats() {
+  return import('ajv-formats');
+}
+
+/** @apidevtools/swagger-parser: reading an OpenAPI document (`openapi/load.ts`). */
+export function loadSwaggerParser() {
+  return import('@apidevtools/swagger-parser');
+}
+
+/** openid-client: OAuth2 token requests (`run/token/providers.ts`). */
+export function loadOpenidClient() {
+  return import('openid-client');
+}
+
+/** jose: a JWT's `exp` (`run/token/providers.ts`). */
+export function loadJose() {
+  return import('jose');
+}
+
+/** tinyglobby: glob paths on the command line (`specfile/discover.ts`). */
+export function loadTinyglobby() {
+  return import('tinyglobby');
+}
