@@ -19,7 +19,41 @@ import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../specfile/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
-import type { VerifyFlags } from './commands/verify.js';
+import type { VarValue } from '../config/types.js';
+import type { Shard } from '../select/shard.js';
+
+/** `verify`'s options as commander parses them (defaults applied). */
+export interface VerifyFlags {
+  env?: string;
+  sandbox?: boolean;
+  passWithNoSpecs?: boolean;
+  baseUrl?: string;
+  fallbackUrl?: string;
+  var?: Record<string, VarValue>;
+  tags?: string[];
+  domain?: string[];
+  grep?: string;
+  status?: string[];
+  stale?: number;
+  changedSince?: string;
+  bail?: boolean;
+  reporter?: string[];
+  quiet?: boolean;
+  verbose?: boolean;
+  concurrency: number;
+  perHost?: number;
+  rate?: number;
+  maxWait: number;
+  timeout: number;
+  maxResponseSize?: number;
+  keepBody?: number;
+  fallback: 'spec' | 'auto' | 'never';
+  tokenMatrix?: boolean;
+  write: boolean;
+  dryRun?: boolean;
+  shard?: Shard;
+  conformance: 'off' | 'warn' | 'error';
+}
 
 /** What the run gets: parsed specs, or a stream that parses them as the run goes. */
 interface RunInput {
