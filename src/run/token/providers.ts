@@ -2,8 +2,7 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSource } from '../../config/token-provider.js';
 import { tokenSecrets } from '../../config/tokens.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
-import type { Redactor } from '../chain/types.js';
-import type { StepError } from '../result.js';
+import type { StepError, TokenProviderStats } from '../result.js';
 import { loadJose, loadOpenidClient } from '../../lazy.js';
 
 /**
@@ -32,24 +31,18 @@ export interface FetchedToken {
 
 export type TokenAnswer = FetchedToken | { error: StepError };
 
-/** Per (API, type): what the run did, for reports. */
-export interface TokenProviderStats {
-  api: string;
-  tokenType: string;
-  provider: string;
-  /** Token requests made (the first one included). */
-  fetches: number;
-  /** Of those, made because the API answered 401 with the cached token. */
-  after401: number;
-  /** Of those, made because the cached token was about to expire. */
-  beforeExpiry: number;
-}
-
 /** What a login provider needs from the run: the login spec's chain result. */
 export type RunLogin = (absPath: string, api: ApiConfig) => Promise<{ ok: true; vars: Record<string, unknown> } | { ok: false; reason: string }>;
 
+/**
+ * What the providers need of the run's redactor (`Redactor` in chain/types.ts): register a
+ * secret before it is used, mask a message. Declared here so the chain's types, which name the
+ * providers, are not needed back.
+ */
+export type SecretSink = ((text: string) => string) & { add(secret: string): void };
+
 export interface TokenProvidersOptions {
-  redact: Redactor;
+  redact: SecretSink;
   env: Record<string, string | undefined>;
   /** The run's dispatcher: token requests go through it (tests point it at local servers). */
   dispatcher?: Dispatcher;
