@@ -205,9 +205,10 @@ async function execute(
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
   terminal: { clear?: () => void },
 ): Promise<{ result: RunResult; reportFailures: number }> {
-  const [{ runSpecs }, { createReporters, finishReporters, describeWriteError }] = await Promise.all([
+  const [{ runSpecs }, { finishReporters, describeWriteError }, { createReporters }] = await Promise.all([
     import('../run/scheduler/run-specs.js'),
     import('../report/reporter.js'),
+    import('./reporters.js'),
   ]);
   const { sources } = input;
   const reporterNames = withConsole(flags.reporter, flags.quiet === true);
