@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatAge } from '../select/duration.js';
+import { formatAge } from '../report/format.js';
 import { staleness } from '../select/filters.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
