@@ -10,7 +10,7 @@ import type { LoadedSpec } from '../specfile/parse.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runBlockingChecks } from '../specfile/lint.js';
 import { onInterrupt } from './signals.js';
-import { failedWriteBacks } from '../run/write-back-failures.js';
+import { failedWriteBacks } from '../result/write-back-failures.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
