@@ -4,12 +4,12 @@
  *
  * `allowed` lists every arrow between folders that may exist; an import matching none of them is
  * an error. `forbidden` adds what no arrow may do: a cycle (type-only imports count: a cycle of
- * types is a type living in the wrong module), and `import()` outside the two places that may
- * load on demand.
+ * types is a type living in the wrong module), and `import()` (or a package's `require()`)
+ * outside the two places that may load on demand.
  *
  * .dependency-cruiser-known-violations.json lists violations other branches of the same change
- * remove (the result types' move to src/result/, the YAML owner src/yaml/, the sandbox's own
- * export); it is temporary and meant to be empty.
+ * remove (the result types' move to src/result/, the YAML owner src/yaml/, the one secret owner
+ * src/secret/, the sandbox's own export); it is temporary and meant to be empty.
  */
 
 /** `^src/(a|b)/`: a module in one of these folders. */
@@ -81,6 +81,13 @@ module.exports = {
       comment: 'import() of a package only in src/lazy.ts, the one list of what loads on first use.',
       from: { pathNot: '^src/lazy\\.ts$' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'], dynamic: true },
+    },
+    {
+      name: 'no-package-require',
+      severity: 'error',
+      comment: 'require() of a package (through createRequire) is a load on first use too: only in src/lazy.ts.',
+      from: { pathNot: '^src/lazy\\.ts$' },
+      to: { dependencyTypes: ['require'], dependencyTypesNot: ['local', 'core'] },
     },
     {
       name: 'not-to-unresolvable',

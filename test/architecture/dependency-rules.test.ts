@@ -34,7 +34,7 @@ describe('dependency rules', () => {
     expect(code).toBe(0);
   });
 
-  it('fail on an upward import, a type-only cycle and import() outside cli/ and src/lazy.ts', { timeout: TIMEOUT }, async () => {
+  it('fail on an upward import, a type-only cycle, and import() or require() outside cli/ and src/lazy.ts', { timeout: TIMEOUT }, async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ev-depcruise-'));
     scratch.push(dir);
     await cp(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
@@ -50,6 +50,10 @@ describe('dependency rules', () => {
     // Loading on demand outside the two places allowed to.
     await writeFile(path.join(dir, 'src/report/lazy-own.ts'), "export const load = () => import('./format.js');\n");
     await writeFile(path.join(dir, 'src/run/lazy-package.ts'), "export const load = () => import('ajv');\n");
+    await writeFile(
+      path.join(dir, 'src/run/lazy-require.ts'),
+      "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport const load = () => require('ajv');\n",
+    );
 
     const { code, out } = await depcruise(dir);
     expect(code).not.toBe(0);
@@ -57,7 +61,8 @@ describe('dependency rules', () => {
     expect(out).toMatch(/no-circular: src\/source\/cycle-(a|b)\.ts/);
     expect(out).toMatch(/no-dynamic-own-import: src\/report\/lazy-own\.ts → src\/report\/format\.ts/);
     expect(out).toMatch(/no-dynamic-package-import: src\/run\/lazy-package\.ts → \S*node_modules\/ajv\//);
-    // Exactly these four (the copy is otherwise clean; the known violations stay known).
-    expect(out).toMatch(/x 4 dependency violations/);
+    expect(out).toMatch(/no-package-require: src\/run\/lazy-require\.ts → \S*node_modules\/ajv\//);
+    // Exactly these five (the copy is otherwise clean; the known violations stay known).
+    expect(out).toMatch(/x 5 dependency violations/);
   });
 });
