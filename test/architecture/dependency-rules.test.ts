@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,7 +62,13 @@ describe('dependency rules', () => {
     expect(out).toMatch(/no-dynamic-own-import: src\/report\/lazy-own\.ts → src\/report\/format\.ts/);
     expect(out).toMatch(/no-dynamic-package-import: src\/run\/lazy-package\.ts → \S*node_modules\/ajv\//);
     expect(out).toMatch(/no-package-require: src\/run\/lazy-require\.ts → \S*node_modules\/ajv\//);
-    // Exactly these five (the copy is otherwise clean; the known violations stay known).
-    expect(out).toMatch(/x 5 dependency violations/);
+    // Nothing else is reported but the known violations: a package the copy reaches through its
+    // node_modules symlink resolves to another path than the one the baseline lists.
+    const known = new Set((JSON.parse(await readFile(path.join(root, '.dependency-cruiser-known-violations.json'), 'utf8')) as { from: string }[]).map((v) => v.from));
+    const reported = [...out.matchAll(/^\s*error [\w-]+: (\S+)/gm)].map((m) => m[1]!).filter((from) => !known.has(from));
+    // The cycle is reported once, from either of its two modules.
+    const cycleFrom = reported.findIndex((f) => f === 'src/source/cycle-b.ts');
+    if (cycleFrom !== -1) reported[cycleFrom] = 'src/source/cycle-a.ts';
+    expect(reported.sort()).toEqual(['src/report/lazy-own.ts', 'src/run/lazy-package.ts', 'src/run/lazy-require.ts', 'src/source/cycle-a.ts', 'src/specfile/upward.ts']);
   });
 });
