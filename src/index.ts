@@ -48,7 +48,8 @@ export { parseShard, shardOf, inShard, type Shard } from './select/shard.js';
 export type { ConformanceChecker, ConformanceInput } from './openapi/types.js';
 
 // Reports
-export { createReporters, ReporterEntryError, type Reporter, type ReporterOptions } from './report/reporter.js';
+export { ReporterEntryError, type Reporter, type ReporterOptions } from './report/reporter.js';
+export { createReporters } from './cli/reporters.js';
 export { renderJson, toReportJson, fromReportJson } from './report/json.js';
 export { reportJsonSchema } from './report/report-schema.js';
 export { junitReport } from './report/junit.js';

@@ -3,7 +3,12 @@ import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import { loadSpecs, printDiagnostics } from './load-specs.js';
 import { prepareEnvironment } from './environment.js';
-import type { DiscrepancyFlags } from './commands/authoring.js';
+import type { VerifyFlags } from './verify-action.js';
+
+/** `discrepancies`'s options: the run options of `verify`, and --check. */
+export interface DiscrepancyFlags extends Partial<VerifyFlags> {
+  check?: boolean;
+}
 
 /**
  * `endpoint-verify discrepancies`: runs the specs that name a `swagger`

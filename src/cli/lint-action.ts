@@ -3,9 +3,17 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import { printDiagnostics } from './load-specs.js';
-import type { LintFlags } from './commands/lint.js';
 import { knownVariables } from './known-vars.js';
 import { githubLintOutput } from './github-output.js';
+import type { VarValue } from '../config/types.js';
+
+/** `lint`'s options as commander parses them. */
+export interface LintFlags {
+  format: 'text' | 'json';
+  env?: string;
+  var?: Record<string, VarValue>;
+  strict?: boolean;
+}
 
 export async function runLint(paths: string[], flags: LintFlags, io: CliIo): Promise<number> {
   const known = await knownVariables(io, flags.env, flags.var);

@@ -8,8 +8,15 @@ import { parseSpec } from '../specfile/parse.js';
 import { DEFAULT_SPEC_FOLDER, defaultSpecPaths } from './default-paths.js';
 import { EXIT } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
-import type { NewFlags } from './commands/authoring.js';
-import type { VerifyFlags } from './commands/verify.js';
+import type { VerifyFlags } from './verify-action.js';
+
+/** `new`'s options; with --run, the run options of `verify` too. */
+export interface NewFlags extends Partial<VerifyFlags> {
+  swagger: string;
+  out?: string;
+  run?: boolean;
+  api?: string;
+}
 
 /**
  * `<folder>/<method>-<path segments>.md`, a path parameter kept by its name so that

@@ -1,10 +1,18 @@
 import path from 'node:path';
-import { formatAge } from '../select/duration.js';
+import { formatAge } from '../report/format.js';
 import { staleness } from '../select/filters.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { useColor, type CliIo } from './io.js';
 import { loadSpecs, printDiagnostics } from './load-specs.js';
-import type { StatusFlags } from './commands/status.js';
+
+/** `status`'s options as commander parses them. */
+export interface StatusFlags {
+  stale?: number;
+  status?: string[];
+  format: 'text' | 'json';
+  reporter?: string[];
+  check?: boolean;
+}
 
 interface Row {
   file: string;

@@ -10,7 +10,7 @@ import type { LoadedSpec } from '../specfile/parse.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { runBlockingChecks } from '../specfile/lint.js';
 import { onInterrupt } from './signals.js';
-import { failedWriteBacks } from '../run/write-back-failures.js';
+import { failedWriteBacks } from '../result/write-back-failures.js';
 import { useColor, type CliIo } from './io.js';
 import { displayPath, loadSpecs, printDiagnostics } from './load-specs.js';
 import { streamSpecs } from './spec-stream.js';
@@ -19,7 +19,41 @@ import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../specfile/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
 import { prepareEnvironment } from './environment.js';
-import type { VerifyFlags } from './commands/verify.js';
+import type { VarValue } from '../config/types.js';
+import type { Shard } from '../select/shard.js';
+
+/** `verify`'s options as commander parses them (defaults applied). */
+export interface VerifyFlags {
+  env?: string;
+  sandbox?: boolean;
+  passWithNoSpecs?: boolean;
+  baseUrl?: string;
+  fallbackUrl?: string;
+  var?: Record<string, VarValue>;
+  tags?: string[];
+  domain?: string[];
+  grep?: string;
+  status?: string[];
+  stale?: number;
+  changedSince?: string;
+  bail?: boolean;
+  reporter?: string[];
+  quiet?: boolean;
+  verbose?: boolean;
+  concurrency: number;
+  perHost?: number;
+  rate?: number;
+  maxWait: number;
+  timeout: number;
+  maxResponseSize?: number;
+  keepBody?: number;
+  fallback: 'spec' | 'auto' | 'never';
+  tokenMatrix?: boolean;
+  write: boolean;
+  dryRun?: boolean;
+  shard?: Shard;
+  conformance: 'off' | 'warn' | 'error';
+}
 
 /** What the run gets: parsed specs, or a stream that parses them as the run goes. */
 interface RunInput {
@@ -171,9 +205,10 @@ async function execute(
   prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
   terminal: { clear?: () => void },
 ): Promise<{ result: RunResult; reportFailures: number }> {
-  const [{ runSpecs }, { createReporters, finishReporters, describeWriteError }] = await Promise.all([
+  const [{ runSpecs }, { finishReporters, describeWriteError }, { createReporters }] = await Promise.all([
     import('../run/scheduler/run-specs.js'),
     import('../report/reporter.js'),
+    import('./reporters.js'),
   ]);
   const { sources } = input;
   const reporterNames = withConsole(flags.reporter, flags.quiet === true);

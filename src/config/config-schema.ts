@@ -1,4 +1,5 @@
 import { didYouMean } from '../diagnostics/did-you-mean.js';
+import type { KeyPath, Report } from './key-path.js';
 import { validateTokenProvider } from './token-provider.js';
 
 /**
@@ -39,10 +40,6 @@ export interface ConfigData {
   apis?: Record<string, ApiData | null> | null;
   environments?: Record<string, EnvironmentData | null>;
 }
-
-export type KeyPath = (string | number)[];
-/** `at: 'key'` points at the key itself (unknown keys), else at its value. */
-export type Report = (message: string, parts: KeyPath, extra?: { hint?: string; at?: 'key'; warning?: true }) => void;
 
 export const TOP_KEYS = ['default', 'vars', 'apis', 'environments'];
 export const ENV_KEYS = ['sandbox', 'vars', 'apis'];

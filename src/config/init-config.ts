@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LoadedSpec } from '../specfile/parse.js';
-import { chainOrder } from '../specfile/lint-vars.js';
+import { chainOrder } from '../specfile/chain-order.js';
 
 /**
  * What `endpoint-verify init` infers from a folder of spec files, and the commented

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { diag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
-import type { ApiData, AuthData, KeyPath, Scalar, TokenData } from './config-schema.js';
+import type { ApiData, AuthData, Scalar, TokenData } from './config-schema.js';
+import type { KeyPath } from './key-path.js';
 import { expandVars } from './expand.js';
 import { httpUrlProblem } from './http-url.js';
 import type { RawConfig } from './load.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { httpUrlProblem } from './http-url.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
-import type { KeyPath, Report } from './config-schema.js';
+import type { KeyPath, Report } from './key-path.js';
 
 /**
  * Token providers: a token type whose value is fetched during the run instead

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HTTP_METHODS } from '../specfile/model.js';
+import { loadSwaggerParser } from '../lazy.js';
 
 /**
  * An OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1; JSON or YAML) read
@@ -35,7 +36,7 @@ export async function loadOpenApi(file: string): Promise<LoadOutcome> {
     return { error: code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${code ?? 'error'})`, missing: code === 'ENOENT' };
   }
   try {
-    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+    const { default: SwaggerParser } = await loadSwaggerParser();
     // Dereference only, no validation: real documents are often not strictly valid,
     // and what matters here is what they say.
     const root = (await SwaggerParser.dereference(file, {

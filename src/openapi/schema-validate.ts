@@ -1,3 +1,4 @@
+import { loadAjv, loadAjv2020 } from '../lazy.js';
 import { adaptSchema } from './schema-adapt.js';
 import { escapePointer, type OpenApiDoc } from './load.js';
 
@@ -43,7 +44,7 @@ export function createSchemaValidator(): (doc: OpenApiDoc, schemaPointer: string
   async function ajvFor(doc: OpenApiDoc): Promise<AjvLike> {
     let ajv = instances.get(doc);
     if (ajv) return ajv;
-    modules ??= Promise.all([import('ajv'), import('ajv/dist/2020.js')]).then(([a, b]) => ({
+    modules ??= Promise.all([loadAjv(), loadAjv2020()]).then(([a, b]) => ({
       draft07: a.Ajv as unknown as new (o: object) => AjvLike,
       draft2020: b.Ajv2020 as unknown as new (o: object) => AjvLike,
     }));

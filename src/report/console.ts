@@ -1,6 +1,6 @@
 import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import { failedWriteBacks } from '../run/write-back-failures.js';
+import { failedWriteBacks } from '../result/write-back-failures.js';
 import { LineIndex } from '../source/span.js';
 import { ProgressLine } from './console-progress.js';
 import { describeAssertion, failingStep, formatDuration, needsAttention, oneLine, pointerLines, specReason, stripEscapes, truncate, VERDICT_SYMBOL } from './format.js';

@@ -14,6 +14,17 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(total / 60)} min ${total % 60} s`;
 }
 
+/** How long ago, coarsely: "3d", "5h", "12m" ("in the future" for a negative age). */
+export function formatAge(ms: number): string {
+  if (ms < 0) return 'in the future';
+  const days = Math.floor(ms / 86_400_000);
+  if (days >= 1) return `${days}d`;
+  const hours = Math.floor(ms / 3_600_000);
+  if (hours >= 1) return `${hours}h`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m`;
+}
+
 export const VERDICT_SYMBOL: Record<Verdict, string> = {
   verified: '✓',
   failing: '✗',

@@ -1,4 +1,4 @@
-import { failedWriteBacks } from '../run/write-back-failures.js';
+import { failedWriteBacks } from '../result/write-back-failures.js';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type {

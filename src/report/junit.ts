@@ -1,4 +1,4 @@
-import { isFailedWriteBack } from '../run/write-back-failures.js';
+import { isFailedWriteBack } from '../result/write-back-failures.js';
 import type { RunResult, SpecResult } from '../run/result.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, specReason } from './format.js';
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RunResult, SpecResult } from '../run/result.js';
-import { failedWriteBacks } from '../run/write-back-failures.js';
+import { failedWriteBacks } from '../result/write-back-failures.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, formatDuration, needsAttention, specReason, stripEscapes, VERDICTS } from './format.js';
 
 const ICON: Record<SpecResult['verdict'], string> = { verified: '✅', failing: '❌', blocked: '⛔', error: '⚠️', invalid: '📝', skipped: '⏭️' };

@@ -1,7 +1,7 @@
 import type { ApiConfig, AuthConfig, Environment, VarValue } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { FrontMatter, Phase } from '../specfile/model.js';
-import { chainOrder } from '../specfile/lint-vars.js';
+import { chainOrder } from '../specfile/chain-order.js';
 import type { LoadedSpec } from '../specfile/parse.js';
 import { chainVariables } from './chain/run-chain.js';
 import { planRequest, type RequestPlan } from './chain/request.js';

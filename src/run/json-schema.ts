@@ -1,3 +1,4 @@
+import { loadAjv, loadAjvFormats } from '../lazy.js';
 import { toDoubles } from './json-value.js';
 
 /**
@@ -32,7 +33,7 @@ const byObject = new WeakMap<object, Validate | string>();
 const byText = new Map<string, Validate | string>();
 
 async function ajv(): Promise<AjvLike> {
-  ajvPromise ??= Promise.all([import('ajv'), import('ajv-formats')]).then(([a, f]) => {
+  ajvPromise ??= Promise.all([loadAjv(), loadAjvFormats()]).then(([a, f]) => {
     const instance = new a.Ajv({ strict: false, allErrors: true });
     // ajv-formats is CommonJS; under NodeNext its default import may be the module object.
     const mod = f as unknown as { default: unknown };

@@ -1,7 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../specfile/model.js';
-import type { TokenProviderStats } from './token/providers.js';
 
 /**
  * The result of a run: plain data, the contract every reporter renders.
@@ -197,6 +196,19 @@ export interface RunSummary {
   invalid: number;
   skipped: number;
   durationMs: number;
+}
+
+/** Per (API, type): what the run did, for reports. */
+export interface TokenProviderStats {
+  api: string;
+  tokenType: string;
+  provider: string;
+  /** Token requests made (the first one included). */
+  fetches: number;
+  /** Of those, made because the API answered 401 with the cached token. */
+  after401: number;
+  /** Of those, made because the cached token was about to expire. */
+  beforeExpiry: number;
 }
 
 export interface RunResult {

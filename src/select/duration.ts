@@ -19,13 +19,3 @@ export function parseDuration(text: string): number | undefined {
   const factor = UNITS[unit];
   return factor === undefined || !Number.isFinite(n) ? undefined : Math.round(n * factor);
 }
-
-export function formatAge(ms: number): string {
-  if (ms < 0) return 'in the future';
-  const days = Math.floor(ms / 86_400_000);
-  if (days >= 1) return `${days}d`;
-  const hours = Math.floor(ms / 3_600_000);
-  if (hours >= 1) return `${hours}h`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m`;
-}

@@ -1,6 +1,7 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { loadTinyglobby } from '../lazy.js';
 import { globBase, isGlob } from './glob.js';
 
 const SKIP_DIRS = new Set(['node_modules']);
@@ -73,7 +74,7 @@ async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
   const { base, rest } = globBase(norm);
   const baseDir = path.resolve(cwd, base === '' ? (norm.startsWith('/') ? '/' : '.') : base);
   const anyExtension = /\.[^*?/{}[\]]+$/.test(rest.split('/').pop() ?? '');
-  const { glob } = await import('tinyglobby');
+  const { glob } = await loadTinyglobby();
   const matches = await glob(rest, {
     cwd: baseDir,
     absolute: true,

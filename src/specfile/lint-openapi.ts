@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
-import type { LoadOutcome, OpenApiDoc } from '../openapi/load.js';
+import { listOperations, loadOpenApi, type LoadOutcome, type OpenApiDoc } from '../openapi/load.js';
+import { matchOperation } from '../openapi/match.js';
 import type { SpecDocument } from './model.js';
 
 /**
@@ -23,7 +24,7 @@ export function createOpenApiLinter(): (doc: SpecDocument, specAbsPath: string) 
   const cache = new Map<string, Promise<LoadOutcome>>();
   const load: Loader = (abs) => {
     let p = cache.get(abs);
-    if (!p) cache.set(abs, (p = import('../openapi/load.js').then((m) => m.loadOpenApi(abs))));
+    if (!p) cache.set(abs, (p = loadOpenApi(abs)));
     return p;
   };
   return (doc, specAbsPath) => lintWith(load, doc, specAbsPath);
@@ -44,7 +45,6 @@ async function lintWith(load: Loader, doc: SpecDocument, specAbsPath: string): P
     ];
   }
   const api = outcome.doc;
-  const [{ listOperations }, { matchOperation }] = await Promise.all([import('../openapi/load.js'), import('../openapi/match.js')]);
   const documented = (method: string, p: string): boolean => matchOperation(api, method.toUpperCase(), p).match !== undefined;
   const out: Diagnostic[] = [];
   if (doc.endpoint) {

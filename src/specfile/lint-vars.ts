@@ -1,17 +1,9 @@
 import path from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
-import type { LintContext } from './lint.js';
-import { PHASES, type ParsedStep, type SpecDocument } from './model.js';
+import { chainOrder } from './chain-order.js';
+import type { SpecDocument } from './model.js';
 import { BUILTIN_VARS } from './templates.js';
-
-/** Steps in the order a run sends them: Prerequisites, Test Request, Cleanup; file order within each. */
-export function chainOrder(steps: readonly ParsedStep[]): readonly ParsedStep[] {
-  // Almost every spec lists its phases in run order already: no copy then.
-  let inOrder = true;
-  for (let i = 1; i < steps.length && inOrder; i++) inOrder = PHASES.indexOf(steps[i - 1]!.phase) <= PHASES.indexOf(steps[i]!.phase);
-  return inOrder ? steps : PHASES.flatMap((phase) => steps.filter((s) => s.phase === phase));
-}
 
 /**
  * Every `{{name}}` must be defined before its step runs: by an earlier
@@ -19,7 +11,22 @@ export function chainOrder(steps: readonly ParsedStep[]): readonly ParsedStep[] 
  * step any name may have been imported, so the most that is said is a
  * warning; the same when the name may still come from the environment.
  */
-export function lintVariables(doc: SpecDocument, ctx: LintContext): Diagnostic[] {
+/** What the variable rules read of the lint context (`LintContext` in lint.ts extends it). */
+export interface VariablesContext {
+  /** Variables the environment, config or --var define. */
+  knownVars: ReadonlySet<string>;
+  /** An unknown variable may still be set at run time (VERIFY_VAR_x): warn instead of failing. */
+  mayComeFromEnv?: boolean;
+  /** Folder of the spec file; `swagger:` and `use:` are relative to it. */
+  specDir: string;
+  /**
+   * Variables a `use:` target exports (everything its chain extracts, itself and through its
+   * own uses), when it can be read; undefined when it cannot.
+   */
+  exportsOf?(absPath: string): ReadonlySet<string> | undefined;
+}
+
+export function lintVariables(doc: SpecDocument, ctx: VariablesContext): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ordered = chainOrder(doc.steps);
   const definedBy = new Map<string, string>();

@@ -3,22 +3,12 @@ import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { Span } from '../source/span.js';
 import { checkJsonPath } from './jsonpath.js';
-import { lintVariables } from './lint-vars.js';
+import { lintVariables, type VariablesContext } from './lint-vars.js';
 import { HTTP_METHODS, KNOWN_FRONT_MATTER_KEYS, type ParsedStep, type SpecDocument } from './model.js';
 
-export interface LintContext {
-  /** Variables the environment, config or --var define. */
-  knownVars: ReadonlySet<string>;
-  /** An unknown variable may still be set at run time (VERIFY_VAR_x): warn instead of failing. */
-  mayComeFromEnv?: boolean;
+/** The variable rules' context (known variables, the spec's folder, `use:` exports), and file checks. */
+export interface LintContext extends VariablesContext {
   fileExists(absPath: string): boolean;
-  /** Folder of the spec file; `swagger:` and `use:` are relative to it. */
-  specDir: string;
-  /**
-   * Variables a `use:` target exports (everything its chain extracts, itself and through its
-   * own uses), when it can be read; undefined when it cannot.
-   */
-  exportsOf?(absPath: string): ReadonlySet<string> | undefined;
 }
 
 /** Checks beyond the file's shape: names, references, JSONPaths, and that the spec tests its endpoint. */

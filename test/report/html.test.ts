@@ -7,7 +7,7 @@ import type { SpecResult } from '../../src/run/result.js';
 import { escapeHtml, jsonForScript, text } from '../../src/report/html/escape.js';
 import type { ClientData } from '../../src/report/html/data.js';
 import { bucketOf, freshnessBuckets, renderFreshnessHtml, renderHtml, type FreshnessRow } from '../../src/report/html/render.js';
-import { createReporters } from '../../src/report/reporter.js';
+import { createReporters } from '../../src/cli/reporters.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 
 const DAY = 86_400_000;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportValidator } from '../../src/report/merge.js';
-import { createReporters, parseReporterEntry, ReporterEntryError, type ReporterOptions } from '../../src/report/reporter.js';
+import { createReporters } from '../../src/cli/reporters.js';
+import { parseReporterEntry, ReporterEntryError, type ReporterOptions } from '../../src/report/reporter.js';
 import { fixtureResult } from './fixture.js';
 
 let dir: string;

@@ -1,17 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
-import { addRunOptions, type VerifyFlags } from './verify.js';
-
-export interface NewFlags extends Partial<VerifyFlags> {
-  swagger: string;
-  out?: string;
-  run?: boolean;
-  api?: string;
-}
-
-export interface DiscrepancyFlags extends Partial<VerifyFlags> {
-  check?: boolean;
-}
+import type { DiscrepancyFlags } from '../discrepancies-action.js';
+import type { NewFlags } from '../new-action.js';
+import { addRunOptions } from './verify.js';
 
 /** `new` (scaffold a spec from an OpenAPI operation) and `discrepancies` (where the docs and the API disagree). */
 export function registerAuthoring(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -1,14 +1,7 @@
-import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import * as p from '../parsers.js';
-
-export interface LintFlags {
-  format: 'text' | 'json';
-  env?: string;
-  var?: Record<string, VarValue>;
-  strict?: boolean;
-}
+import type { LintFlags } from '../lint-action.js';
 
 export function registerLint(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program

@@ -25,9 +25,10 @@ Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or 
 130 an interrupted shard).`,
     )
     .action(async (files: string[], flags: { reporter?: string[] }) => {
-      const [{ mergeReports }, { createReporters, finishReporters }] = await Promise.all([
+      const [{ mergeReports }, { finishReporters }, { createReporters }] = await Promise.all([
         import('../../report/merge.js'),
         import('../../report/reporter.js'),
+        import('../reporters.js'),
       ]);
       const docs: unknown[] = [];
       for (const f of files) {

@@ -1,14 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import * as p from '../parsers.js';
-
-export interface StatusFlags {
-  stale?: number;
-  status?: string[];
-  format: 'text' | 'json';
-  reporter?: string[];
-  check?: boolean;
-}
+import type { StatusFlags } from '../status-action.js';
 
 export function registerStatus(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program

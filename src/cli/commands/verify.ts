@@ -1,40 +1,7 @@
-import type { VarValue } from '../../config/types.js';
 import type { Command } from 'commander';
-import type { Shard } from '../../select/shard.js';
 import type { CliIo } from '../io.js';
 import * as p from '../parsers.js';
-
-export interface VerifyFlags {
-  env?: string;
-  sandbox?: boolean;
-  passWithNoSpecs?: boolean;
-  baseUrl?: string;
-  fallbackUrl?: string;
-  var?: Record<string, VarValue>;
-  tags?: string[];
-  domain?: string[];
-  grep?: string;
-  status?: string[];
-  stale?: number;
-  changedSince?: string;
-  bail?: boolean;
-  reporter?: string[];
-  quiet?: boolean;
-  verbose?: boolean;
-  concurrency: number;
-  perHost?: number;
-  rate?: number;
-  maxWait: number;
-  timeout: number;
-  maxResponseSize?: number;
-  keepBody?: number;
-  fallback: 'spec' | 'auto' | 'never';
-  tokenMatrix?: boolean;
-  write: boolean;
-  dryRun?: boolean;
-  shard?: Shard;
-  conformance: 'off' | 'warn' | 'error';
-}
+import type { VerifyFlags } from '../verify-action.js';
 
 /** Options shared by `verify` and `new --run`. */
 export function addRunOptions(cmd: Command): Command {

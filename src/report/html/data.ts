@@ -1,6 +1,5 @@
 import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../../run/result.js';
-import { formatAge } from '../../select/duration.js';
-import { diagnosticLines, formatDuration, formatValue, oneLine, pointerLines, specReason, stripEscapes } from '../format.js';
+import { diagnosticLines, formatAge, formatDuration, formatValue, oneLine, pointerLines, specReason, stripEscapes } from '../format.js';
 
 /**
  * The data the page's script renders the spec table from. Everything is a

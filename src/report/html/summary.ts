@@ -1,4 +1,4 @@
-import { failedWriteBacks } from '../../run/write-back-failures.js';
+import { failedWriteBacks } from '../../result/write-back-failures.js';
 import type { RunResult, SpecResult, Verdict } from '../../run/result.js';
 import { formatDuration, VERDICT_SYMBOL, VERDICTS } from '../format.js';
 import { escapeHtml, text } from './escape.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { chainOrder } from '../../specfile/lint-vars.js';
+import { chainOrder } from '../../specfile/chain-order.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import { specToken } from './token.js';
 import { baseResult, runStep } from './step.js';

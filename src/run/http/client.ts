@@ -15,7 +15,6 @@ import {
   sleep,
 } from './retry.js';
 import type { StepError } from '../result.js';
-import type { HttpClientOptions } from '../scheduler/deps.js';
 
 /**
  * The HTTP client every step goes through: deadlines, size cap, opt-in
@@ -38,6 +37,16 @@ interface Settings {
   timeoutMs: number;
   maxBytes: number;
   maxWaitMs: number;
+}
+
+/** The HTTP client's settings (`RunOptions` gives them; all optional). */
+export interface HttpClientOptions {
+  dispatcher?: Dispatcher;
+  perHostConnections?: number;
+  requestTimeoutMs?: number;
+  maxResponseBytes?: number;
+  maxWaitMs?: number;
+  ratePerHost?: number;
 }
 
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {

@@ -3,25 +3,21 @@ import type { ApiConfig, AuthConfig, Environment } from '../../config/types.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import type { FrontMatter, SpecStatus } from '../../specfile/model.js';
-import type { ChainContext, ChainResult } from '../chain/run-chain.js';
+import { runChain, type ChainContext, type ChainResult } from '../chain/run-chain.js';
+import { createHttpClient, type HttpClientOptions } from '../http/client.js';
+import { createRedactor } from '../../secret/index.js';
+import { apiForSpec } from '../../config/api-for-spec.js';
+import { resolveToken } from '../../config/tokens.js';
+import { writeBack } from '../../specfile/write-back.js';
 import type { WriteBackResult } from '../result.js';
 
 /**
  * The scheduler's collaborators, gathered in one object so tests can swap any
- * of them for a small fake. The real ones are loaded on first use.
+ * of them for a small fake.
  */
 
 export type HttpClient = ChainContext['http'];
 export type Redactor = ChainContext['redact'];
-
-export interface HttpClientOptions {
-  dispatcher?: Dispatcher;
-  perHostConnections?: number;
-  requestTimeoutMs?: number;
-  maxResponseBytes?: number;
-  maxWaitMs?: number;
-  ratePerHost?: number;
-}
 
 export interface WriteBackRequest {
   file: string;
@@ -39,29 +35,12 @@ export interface SchedulerDeps {
   writeBack(opts: WriteBackRequest): Promise<WriteBackResult>;
 }
 
-export async function realDeps(): Promise<SchedulerDeps> {
-  const [chain, http, redact, api, tokens] = await Promise.all([
-    import('../chain/run-chain.js'),
-    import('../http/client.js'),
-    import('../../secret/index.js'),
-    import('../../config/api-for-spec.js'),
-    import('../../config/tokens.js'),
-  ]);
-  return {
-    runChain: chain.runChain,
-    apiForSpec: api.apiForSpec,
-    resolveToken: tokens.resolveToken,
-    createHttpClient: http.createHttpClient,
-    createRedactor: redact.createRedactor,
-    // Loaded on the first write: a --no-write run never loads the write-back code.
-    writeBack: async (o) => (await import('../../specfile/write-back.js')).writeBack(o),
-  };
+/** The real collaborators. */
+export function realDeps(): SchedulerDeps {
+  return { runChain, apiForSpec, resolveToken, createHttpClient, createRedactor, writeBack };
 }
 
+/** The real collaborators, with any the caller gives in their place. */
 export async function resolveDeps(partial: Partial<SchedulerDeps> | undefined): Promise<SchedulerDeps> {
-  const given = partial ?? {};
-  const complete =
-    given.runChain && given.apiForSpec && given.resolveToken && given.createHttpClient && given.createRedactor && given.writeBack;
-  if (complete) return given as SchedulerDeps;
-  return { ...(await realDeps()), ...given };
+  return { ...realDeps(), ...partial };
 }

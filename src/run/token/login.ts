@@ -1,16 +1,23 @@
 import { createDispatcher } from '../http/dispatcher.js';
 import type { ChainContext } from '../chain/types.js';
-import type { RunOptions } from '../scheduler/run-specs.js';
 import type { HttpClient, Redactor, SchedulerDeps } from '../scheduler/deps.js';
+import type { LoadedSpec } from '../../specfile/parse.js';
 import { TokenProviders, type RunLogin } from './providers.js';
 import type { Dispatcher } from 'undici';
+
+/** What the token providers and login specs read of the run's options (`RunOptions` has all of it). */
+export type LoginRunOptions = Pick<ChainContext, 'environment' | 'env' | 'cliVars' | 'now' | 'signal'> & {
+  dispatcher?: Dispatcher;
+  requestTimeoutMs?: number;
+  loadSpec(absPath: string): Promise<LoadedSpec>;
+};
 
 /**
  * The run's token providers: wired to the run's redactor, variables and
  * undici dispatcher (the injected one, else one of their own, closed with the
  * run), and able to run login specs through the run's own chain runner.
  */
-export function createTokenProviders(c: { opts: RunOptions; deps: SchedulerDeps; http: HttpClient; redact: Redactor }): { providers: TokenProviders; close(): Promise<void> } {
+export function createTokenProviders(c: { opts: LoginRunOptions; deps: SchedulerDeps; http: HttpClient; redact: Redactor }): { providers: TokenProviders; close(): Promise<void> } {
   const { opts } = c;
   const hasProvider = opts.environment.apis.some((a) => Object.values(a.tokens).some((t) => t.provider));
   let own: Dispatcher | undefined;
@@ -34,7 +41,7 @@ export function createTokenProviders(c: { opts: RunOptions; deps: SchedulerDeps;
  * its primary gateway, with no token providers (so a login can never wait on
  * itself) and no `use:`. Its verdict must be verified; its variables are the result.
  */
-function loginRunner(c: { opts: RunOptions; deps: SchedulerDeps; http: HttpClient; redact: Redactor }): RunLogin {
+function loginRunner(c: { opts: LoginRunOptions; deps: SchedulerDeps; http: HttpClient; redact: Redactor }): RunLogin {
   return async (absPath, api) => {
     let spec;
     try {

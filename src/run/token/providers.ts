@@ -2,8 +2,8 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSource } from '../../config/token-provider.js';
 import { addToken } from '../../secret/index.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
-import type { Redactor } from '../chain/types.js';
-import type { StepError } from '../result.js';
+import type { StepError, TokenProviderStats } from '../result.js';
+import { loadJose, loadOpenidClient } from '../../lazy.js';
 
 /**
  * Fetches, caches and refreshes the tokens of token types that have a
@@ -31,24 +31,18 @@ export interface FetchedToken {
 
 export type TokenAnswer = FetchedToken | { error: StepError };
 
-/** Per (API, type): what the run did, for reports. */
-export interface TokenProviderStats {
-  api: string;
-  tokenType: string;
-  provider: string;
-  /** Token requests made (the first one included). */
-  fetches: number;
-  /** Of those, made because the API answered 401 with the cached token. */
-  after401: number;
-  /** Of those, made because the cached token was about to expire. */
-  beforeExpiry: number;
-}
-
 /** What a login provider needs from the run: the login spec's chain result. */
 export type RunLogin = (absPath: string, api: ApiConfig) => Promise<{ ok: true; vars: Record<string, unknown> } | { ok: false; reason: string }>;
 
+/**
+ * What the providers need of the run's redactor (`Redactor` in chain/types.ts): register a
+ * secret before it is used, mask a message. Declared here so the chain's types, which name the
+ * providers, are not needed back.
+ */
+export type SecretSink = ((text: string) => string) & { add(secret: string): void };
+
 export interface TokenProvidersOptions {
-  redact: Redactor;
+  redact: SecretSink;
   env: Record<string, string | undefined>;
   /** The run's dispatcher: token requests go through it (tests point it at local servers). */
   dispatcher?: Dispatcher;
@@ -195,7 +189,7 @@ export class TokenProviders {
     for (const s of [clientSecret, password, refreshToken]) if (s) this.#o.redact.add(s);
 
     // Loaded on the first token request: runs without providers never load the OAuth client.
-    const oauth = await import('openid-client');
+    const oauth = await loadOpenidClient();
     const origin = new URL(p.tokenUrl).origin;
     const clientAuth = clientSecret === undefined ? oauth.None() : p.clientAuth === 'post' ? oauth.ClientSecretPost(clientSecret) : oauth.ClientSecretBasic(clientSecret);
     const config = new oauth.Configuration({ issuer: origin, token_endpoint: p.tokenUrl }, clientId ?? '', undefined, clientAuth);
@@ -261,7 +255,7 @@ export class TokenProviders {
 /** Lifetime from a JWT's `exp` (RFC 7519 §4.1.4), when the token is a JWT that has one. */
 async function jwtLifetimeMs(token: string, nowMs: number): Promise<number | undefined> {
   if (token.split('.').length !== 3) return undefined;
-  const { decodeJwt } = await import('jose');
+  const { decodeJwt } = await loadJose();
   try {
     const { exp } = decodeJwt(token);
     return typeof exp === 'number' ? Math.max(0, exp * 1000 - nowMs) : undefined;

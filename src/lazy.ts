@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import type * as LosslessJson from 'lossless-json';
+
+/**
+ * The one place a third-party package is loaded on first use instead of at start-up: a run
+ * that never needs one of these never pays for loading it. One `load<Name>()` per package,
+ * each a plain `import()`, or `require` for a caller that cannot await (Node caches the module;
+ * callers that build something costly from it keep their own memo). The dependency rules
+ * (.dependency-cruiser.cjs) allow `import()` or `require` of a package in this module only,
+ * and `import()` of our own modules in `src/cli/` only.
+ */
+
+const require = createRequire(import.meta.url);
+
+/** ajv (JSON Schema draft-07): response schemas (`run/json-schema.ts`), OpenAPI 2/3.0 bodies. */
+export function loadAjv() {
+  return import('ajv');
+}
+
+/** ajv's draft 2020-12 build: OpenAPI 3.1 bodies (`openapi/schema-validate.ts`). */
+export function loadAjv2020() {
+  return import('ajv/dist/2020.js');
+}
+
+/** ajv-formats (CommonJS: the caller unwraps its default export). */
+export function loadAjvFormats() {
+  return import('ajv-formats');
+}
+
+/** @apidevtools/swagger-parser: reading an OpenAPI document (`openapi/load.ts`). */
+export function loadSwaggerParser() {
+  return import('@apidevtools/swagger-parser');
+}
+
+/** openid-client: OAuth2 token requests (`run/token/providers.ts`). */
+export function loadOpenidClient() {
+  return import('openid-client');
+}
+
+/** jose: a JWT's `exp` (`run/token/providers.ts`). */
+export function loadJose() {
+  return import('jose');
+}
+
+/** tinyglobby: glob paths on the command line (`specfile/discover.ts`). */
+export function loadTinyglobby() {
+  return import('tinyglobby');
+}
+
+/** lossless-json, the first time a body may hold an integer beyond 2^53. */
+export function loadLosslessJson(): typeof LosslessJson {
+  return require('lossless-json') as typeof LosslessJson;
+}
