@@ -116,6 +116,16 @@ describe('dry-run', () => {
     expect(entry!.curl).toContain('copy=***');
   });
 
+  it('the token header keeps its scheme (Bearer ***); a step that writes that header itself is masked whole', async () => {
+    const own = fakeSpec('own.md', { tokens: ['staff'] }, [{ id: 'get', path: '/c', headers: { authorization: 'Token {{session}}' } }]);
+    const e = environment([api({ baseUrl: 'https://h', vars: { session: 'sess-0123456789' } })]);
+    const [bearer] = await renderDryRun({ specs: [seedSpec()], environment: env, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, deps);
+    expect(bearer!.curl).toContain("-H 'Authorization: Bearer ***'");
+    const [entry] = await renderDryRun({ specs: [own], environment: e, env: { VERIFY_TOKEN_STAFF: 'tok-123' } }, { ...deps, createRedactor });
+    expect(entry!.curl).toContain("-H 'authorization: ***'");
+    expect(entry!.curl).not.toMatch(/Token|Bearer|sess-|tok-123/);
+  });
+
   it('refuses a path without a leading "/" as the run does, instead of rewriting it', async () => {
     const spec = fakeSpec('r.md', {}, [{ id: 'get', path: 'platform/v1/clients', token: 'none' }]);
     const [entry] = await renderDryRun({ specs: [spec], environment: env, env: {} }, deps);
