@@ -28,7 +28,11 @@ module.exports = {
       from: { path: inFolder('result') },
       to: { path: [inFolder('source', 'diagnostics'), '^src/specfile/model\\.ts$'] },
     },
-    { comment: 'openapi/: reads OpenAPI documents; its findings are result data.', from: { path: inFolder('openapi') }, to: { path: inFolder('source', 'diagnostics', 'result') } },
+    {
+      comment: 'openapi/: reads OpenAPI documents; its findings are result data; of specfile/ only the model (HTTP_METHODS).',
+      from: { path: inFolder('openapi') },
+      to: { path: [inFolder('source', 'diagnostics', 'result'), '^src/specfile/model\\.ts$'] },
+    },
     {
       comment: 'specfile/: the spec-file reader (parse, schema, lint, write-back) knows nothing of HTTP, config, run/, report/, cli/.',
       from: { path: inFolder('specfile') },
