@@ -1,12 +1,11 @@
-import { createRequire } from 'node:module';
 import type * as LosslessJson from 'lossless-json';
+import { loadLosslessJson } from '../lazy.js';
 
-const require = createRequire(import.meta.url);
 let lossless: typeof LosslessJson | undefined;
 
 /** lossless-json, loaded the first time a body may hold a big integer: most runs never need it. */
 function losslessJson(): typeof LosslessJson {
-  return (lossless ??= require('lossless-json') as typeof LosslessJson);
+  return (lossless ??= loadLosslessJson());
 }
 
 /**
