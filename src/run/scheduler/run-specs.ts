@@ -56,6 +56,10 @@ export interface RunOptions {
   now?: () => Date;
   /** Specs in flight at once. Default 8. */
   concurrency?: number;
+  /**
+   * Connections per host (undici's per-origin pool). Default: `concurrency`, so every spec in
+   * flight has a connection to send on; set it lower to be gentle with a host.
+   */
   perHostConnections?: number;
   ratePerHost?: number;
   fallback?: FallbackMode;
@@ -97,7 +101,8 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   const redact = deps.createRedactor([]);
   seedSecrets(redact, deps, opts, list ?? []);
   const ownHttp = opts.http === undefined;
-  const http = opts.http ?? deps.createHttpClient(httpOptions(opts));
+  const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
+  const http = opts.http ?? deps.createHttpClient(httpOptions(opts, concurrency));
   const tokens = createTokenProviders({ opts, deps, http, redact });
 
   // A streamed spec is not kept for `use:`: a spec that uses it before its turn reads it itself.
@@ -145,7 +150,6 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   };
   emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
   const results: SpecResult[] = [];
-  const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
   let bailed = false;
   let reuse: ReuseWrite[] = [];
   const seen = new Set<string>();
@@ -385,10 +389,11 @@ function skipped(spec: LoadedSpec, reason: string, api: string): SpecResult {
   return { ...base(spec), api, verdict: 'skipped', reason, gateway: 'primary', durationMs: 0, steps: [], findings: [] };
 }
 
-function httpOptions(opts: RunOptions): Parameters<SchedulerDeps['createHttpClient']>[0] {
+function httpOptions(opts: RunOptions, concurrency: number): Parameters<SchedulerDeps['createHttpClient']>[0] {
   return {
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-    ...(opts.perHostConnections ? { perHostConnections: opts.perHostConnections } : {}),
+    // One connection per spec in flight: with fewer, specs queue for a socket (c=16 on 8: 2.26x -> 2.11x).
+    perHostConnections: opts.perHostConnections ?? concurrency,
     ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
     ...(opts.maxResponseBytes ? { maxResponseBytes: opts.maxResponseBytes } : {}),
     ...(opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {}),
