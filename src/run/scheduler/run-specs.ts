@@ -101,7 +101,9 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   const redact = deps.createRedactor([]);
   seedSecrets(redact, deps, opts, list ?? []);
   const ownHttp = opts.http === undefined;
-  const concurrency = Number.isFinite(opts.concurrency) && (opts.concurrency ?? 8) >= 1 ? Math.floor(opts.concurrency ?? 8) : 1;
+  // Absent is the documented default of 8 (Number.isFinite(undefined) made it 1).
+  const wanted = opts.concurrency ?? 8;
+  const concurrency = Number.isFinite(wanted) && wanted >= 1 ? Math.floor(wanted) : 1;
   const http = opts.http ?? deps.createHttpClient(httpOptions(opts, concurrency));
   const tokens = createTokenProviders({ opts, deps, http, redact });
 
