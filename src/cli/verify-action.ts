@@ -200,8 +200,9 @@ async function execute(
     const result = await runSpecs({
       specs: input.specs,
       ...(input.streamed ? { streamPaths: input.paths } : {}),
-      // The console reporter shows verified specs as one line each: their step details can go.
-      retain: reporterNames.every((r) => r === 'console') ? 'failures' : 'all',
+      // The console reporter shows verified specs as one line each, at their spec-end: what it does
+      // not show again can go (the GitHub job summary lists more of them).
+      retain: reporterNames.every((r) => r === 'console') ? (io.env.GITHUB_ACTIONS === 'true' ? 'failures' : 'counts') : 'all',
       environment: prepared.environment,
       env: prepared.env,
       cliVars: flags.var ?? {},
