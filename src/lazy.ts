@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as JsonP3 from 'json-p3';
 import type * as LosslessJson from 'lossless-json';
+import type * as Tinyglobby from 'tinyglobby';
 import type * as Undici from 'undici';
 
 /**
@@ -40,4 +41,9 @@ export function loadJsonP3(): typeof JsonP3 {
 /** lossless-json, the first time a body may hold an integer beyond 2^53. */
 export function loadLosslessJson(): typeof LosslessJson {
   return require('lossless-json') as typeof LosslessJson;
+}
+
+/** tinyglobby, synchronously (its CommonJS build): for `isDynamicPattern` on a path with glob syntax. */
+export function loadTinyglobbySync(): typeof Tinyglobby {
+  return require('tinyglobby') as typeof Tinyglobby;
 }
