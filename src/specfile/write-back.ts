@@ -41,7 +41,7 @@ export interface WriteBackFs {
   createSync(path: string, mode: number): number;
   /** Writes all of `bytes` from the start of an open file. */
   write(fd: number, bytes: Buffer): Promise<void>;
-  /** Makes a written temp file durable (fsync); default: grouped with other writes' (see `durable`). */
+  /** Makes a written temp file durable (fsync); injectable so tests can fail it. */
   sync?(fd: number): Promise<void>;
 }
 
@@ -204,34 +204,9 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
   }
 }
 
-/**
- * The temp files' fsyncs, grouped: a write asks for its fsync and waits up to FSYNC_BATCH_MS for
- * others (at most FSYNC_BATCH_MAX), then all are issued at once. The file system commits its
- * journal once for the fsyncs that arrive together instead of once per file, and the other file
- * operations of the run (the synchronous creates of locks and temp files) stop waiting behind a
- * commit per file: in a profile of 2,000 write-backs the main thread spent 19 % of its samples in
- * open(). Each write still has its own temp file fsynced before its check and rename; only the
- * moment moves (Node has no syncfs, and a syncfs would wait for every process's data too).
- */
-const FSYNC_BATCH_MS = 15;
-const FSYNC_BATCH_MAX = 64;
-let fsyncQueue: { fd: number; done: (e: Error | null) => void }[] = [];
-let fsyncTimer: NodeJS.Timeout | undefined;
-
+/** One fsync per temp file (grouping them measured slower: see docs/performance.md). */
 function durable(fd: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    fsyncQueue.push({ fd, done: (e) => (e ? reject(e) : resolve()) });
-    if (fsyncQueue.length >= FSYNC_BATCH_MAX) flushFsyncs();
-    else fsyncTimer ??= setTimeout(flushFsyncs, FSYNC_BATCH_MS);
-  });
-}
-
-function flushFsyncs(): void {
-  if (fsyncTimer) clearTimeout(fsyncTimer);
-  fsyncTimer = undefined;
-  const batch = fsyncQueue;
-  fsyncQueue = [];
-  for (const { fd, done } of batch) fsync(fd, done);
+  return new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 }
 
 let delayMs: number | undefined;

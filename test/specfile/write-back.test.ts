@@ -289,7 +289,7 @@ describe('writeBack', () => {
     expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('writes many files at once, each synced before its rename (grouped fsyncs)', async () => {
+  it('writes many files at once, each synced before its rename', async () => {
     const files = await Promise.all(Array.from({ length: 20 }, (_, i) => specFile(`f${i}.md`)));
     const synced = new Set<number>();
     const renamedBeforeSync: string[] = [];
@@ -316,7 +316,7 @@ describe('writeBack', () => {
     );
     expect(results.map((r) => r.outcome)).toEqual(files.map(() => 'written'));
     expect(renamedBeforeSync).toEqual([]);
-    // And with the real, grouped fsync: every file written, complete.
+    // And with the real fsync: every file written, complete.
     const again = await Promise.all(files.map(({ file }) => readFile(file).then((b) => writeBack({ file, originalBytes: b, roots: [dir], changes: { timesReusedDelta: 1 } }))));
     expect(again.map((r) => r.outcome)).toEqual(files.map(() => 'written'));
     for (const { file } of files) expect(await readFile(file, 'utf8')).toMatch(/timesReused: 3\b/);

@@ -164,7 +164,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   let bailed = false;
   let reuse: ReuseWrite[] = [];
   const seen = new Set<string>();
-  const writes = { limiter: createLimiter(32), pending: [] as Promise<void>[], of: new WeakMap<SpecResult, Promise<void>>() };
+  const writes = { limiter: createLimiter(8), pending: [] as Promise<void>[], of: new WeakMap<SpecResult, Promise<void>>() };
 
   try {
     // Workers take the next spec in order when they are free: specs start in report order, so a
