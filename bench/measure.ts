@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * Wall time and peak memory of one child process. Peak memory is the child's
- * own maxRSS, written at exit by a preloaded one-liner, so the measuring
- * process and the server are never counted.
+ * Wall time, CPU time and peak memory of one child process. CPU time (user +
+ * system, all of the child's threads) and peak memory (maxRSS) are the child's
+ * own, written at exit by a preloaded one-liner, so the measuring process and
+ * the server are never counted. CPU time is the figure to trust on a loaded
+ * machine: it hardly moves when other processes take the cores.
  */
 export interface Sample {
   ms: number;
+  /** User + system CPU time of the child, milliseconds. */
+  cpuMs: number;
   rssMB: number;
   code: number | null;
   output: string;
@@ -18,7 +22,7 @@ export interface Sample {
 const PROBE =
   'data:text/javascript,' +
   encodeURIComponent(
-    `import{writeFileSync}from"node:fs";process.on("exit",()=>{if(process.env.BENCH_RSS_FILE)writeFileSync(process.env.BENCH_RSS_FILE,String(process.resourceUsage().maxRSS))})`,
+    `import{writeFileSync}from"node:fs";process.on("exit",()=>{const u=process.resourceUsage();if(process.env.BENCH_RSS_FILE)writeFileSync(process.env.BENCH_RSS_FILE,u.maxRSS+" "+(u.userCPUTime+u.systemCPUTime))})`,
   );
 
 let seq = 0;
@@ -43,9 +47,9 @@ export async function measure(script: string, args: string[], opts: { cwd: strin
     child.on('close', (c) => resolve({ code: c, output }));
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const kb = Number(await readFile(rssFile, 'utf8').catch(() => '0'));
+  const [kb = 0, cpuUs = 0] = (await readFile(rssFile, 'utf8').catch(() => '0 0')).split(' ').map(Number);
   await rm(rssFile, { force: true });
-  return { ms, rssMB: kb / 1024, code, output };
+  return { ms, cpuMs: cpuUs / 1000, rssMB: kb / 1024, code, output };
 }
 
 export function median(xs: number[]): number {

@@ -4,7 +4,6 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import type { RunResult } from '../run/result.js';
 import type { Reporter } from '../report/reporter.js';
-import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../specfile/parse.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -236,8 +235,9 @@ async function execute(
     const result = await runSpecs({
       specs: input.specs,
       ...(input.streamed ? { streamPaths: input.paths } : {}),
-      // The console reporter shows verified specs as one line each: their step details can go.
-      retain: reporterNames.every((r) => r === 'console') ? 'failures' : 'all',
+      // The console reporter shows verified specs as one line each, at their spec-end: what it does
+      // not show again can go (the GitHub job summary lists more of them).
+      retain: reporterNames.every((r) => r === 'console') ? (io.env.GITHUB_ACTIONS === 'true' ? 'failures' : 'counts') : 'all',
       environment: prepared.environment,
       env: prepared.env,
       cliVars: flags.var ?? {},
@@ -299,6 +299,9 @@ async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo
   if (flags.grep) sel.grep = flags.grep;
   if (flags.status) sel.status = flags.status;
   if (flags.shard) sel.shard = flags.shard;
+  if (flags.changedSince === undefined && flags.stale === undefined) return sel;
+  // git (and child_process) only for the two options that need it.
+  const { changedSince, GitError, lastContentCommit } = await import('../select/git.js');
   try {
     if (flags.changedSince) sel.changed = await changedSince(io.cwd, flags.changedSince);
     if (flags.stale !== undefined) {

@@ -1,4 +1,4 @@
-import { isDynamicPattern } from 'tinyglobby';
+import { loadTinyglobbySync } from '../lazy.js';
 
 /**
  * What counts as a glob, in one place: a path argument with glob syntax (`*`, `?`, `**`, `{a,b}`,
@@ -6,8 +6,13 @@ import { isDynamicPattern } from 'tinyglobby';
  * always taken literally first, whatever characters its name has (see discoverSpecFiles).
  */
 export function isGlob(p: string): boolean {
-  return isDynamicPattern(p.split('\\').join('/'));
+  // Without any character of picomatch's glob syntax a path is literal: tinyglobby is not even
+  // loaded (a plain `verify specs` then starts without it).
+  if (!GLOB_CHARS.test(p)) return false;
+  return loadTinyglobbySync().isDynamicPattern(p.split('\\').join('/'));
 }
+
+const GLOB_CHARS = /[*?[\]{}()!+@]/;
 
 /** Splits a "/"-separated pattern into the folder before its first segment with glob syntax, and the rest. */
 export function globBase(pattern: string): { base: string; rest: string } {

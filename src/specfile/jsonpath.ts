@@ -1,4 +1,5 @@
-import { JSONPathEnvironment, JSONPathError, JSONPathRecursionLimitError, type JSONPathQuery } from 'json-p3';
+import type { JSONPathEnvironment, JSONPathQuery } from 'json-p3';
+import { loadJsonP3 } from '../lazy.js';
 
 /**
  * JSONPath as RFC 9535 defines it, through one implementation (json-p3),
@@ -8,6 +9,11 @@ import { JSONPathEnvironment, JSONPathError, JSONPathRecursionLimitError, type J
  * hand-written subset checker in front of it 203. Filters and the standard
  * functions (length, count, match, search, value) are evaluated by an
  * interpreter, never with `eval`.
+ *
+ * A plain path (`$`, then only `.name` and `[index]` segments: what most extractions are) is
+ * walked directly and json-p3 is not loaded for it; the walk is RFC 9535's name and index
+ * selectors (§2.3.1, §2.3.3) on one node, so it selects exactly what json-p3 would (the
+ * compliance suite runs through the same two functions).
  */
 
 export type JsonPathCheck =
@@ -30,18 +36,54 @@ export const MAX_PATH_LENGTH = 1000;
  */
 export const MAX_QUERY_DEPTH = 1000;
 
-const env = new JSONPathEnvironment({ maxRecursionDepth: MAX_QUERY_DEPTH });
+let env: JSONPathEnvironment | undefined;
 const compiled = new Map<string, JSONPathQuery>();
 
 /** The compiled query, cached: a run uses the same few paths thousands of times. */
 function compile(path: string): JSONPathQuery {
   let q = compiled.get(path);
   if (q === undefined) {
+    env ??= new (loadJsonP3().JSONPathEnvironment)({ maxRecursionDepth: MAX_QUERY_DEPTH });
     q = env.compile(path);
     if (compiled.size >= 1000) compiled.clear();
     compiled.set(path, q);
   }
   return q;
+}
+
+/**
+ * `$` followed only by member-name shorthands (ASCII names) and non-negative array indexes
+ * without leading zeros, no blanks: RFC 9535 singular queries that need no parser. Indexes of up
+ * to 15 digits stay within the I-JSON range the RFC allows (§2.1).
+ */
+const PLAIN = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:0|[1-9][0-9]{0,14})\])*$/;
+const SEGMENT = /\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g;
+const plainPaths = new Map<string, readonly (string | number)[]>();
+
+/** The segments of a plain path (names and indexes), or undefined for any other path. */
+function plainSegments(path: string): readonly (string | number)[] | undefined {
+  let segs = plainPaths.get(path);
+  if (segs !== undefined) return segs;
+  if (path.length > MAX_PATH_LENGTH || !PLAIN.test(path)) return undefined;
+  segs = Array.from(path.matchAll(SEGMENT), (m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+  if (plainPaths.size >= 1000) plainPaths.clear();
+  plainPaths.set(path, segs);
+  return segs;
+}
+
+/** A name selects an object's member, an index an array's element; anything else selects nothing (RFC 9535 §2.3.1.2, §2.3.3.2). */
+function walk(json: unknown, segs: readonly (string | number)[]): unknown[] {
+  let cur = json;
+  for (const seg of segs) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur) || seg >= cur.length) return [];
+      cur = cur[seg] as unknown;
+    } else {
+      if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return [];
+      cur = (cur as Record<string, unknown>)[seg];
+    }
+  }
+  return [cur];
 }
 
 /** json-p3 ends messages with `('<path>':<index>)`; the caller shows the path and column itself. */
@@ -58,10 +100,11 @@ function cleanMessage(e: Error): string {
 export function checkJsonPath(path: string): JsonPathCheck {
   if (path.length === 0) return { ok: false, message: 'empty JSONPath', col: 1 };
   if (path.length > MAX_PATH_LENGTH) return { ok: false, message: `JSONPath longer than ${MAX_PATH_LENGTH} characters`, col: MAX_PATH_LENGTH + 1 };
+  if (plainSegments(path)) return { ok: true, singular: true };
   try {
     return { ok: true, singular: compile(path).singularQuery() };
   } catch (e) {
-    if (e instanceof JSONPathError) {
+    if (e instanceof loadJsonP3().JSONPathError) {
       const index = e.token?.index;
       return { ok: false, message: cleanMessage(e), ...(typeof index === 'number' ? { col: Math.min(index, path.length - 1) + 1 } : {}) };
     }
@@ -93,6 +136,8 @@ function valueAt(json: unknown, location: readonly (string | number)[]): unknown
  * `{ ok: false }`, which a caller must report as such and never as "no match".
  */
 export function evaluateJsonPath(json: unknown, path: string, opts: EvaluateOptions = {}): JsonPathResult {
+  const plain = plainSegments(path);
+  if (plain) return { ok: true, values: walk(json, plain), singular: true };
   const check = checkJsonPath(path);
   if (!check.ok) return { ok: false, message: `not a valid JSONPath: ${check.message}${check.col !== undefined ? ` (at character ${check.col})` : ''}` };
   try {
@@ -102,7 +147,7 @@ export function evaluateJsonPath(json: unknown, path: string, opts: EvaluateOpti
     const values = view === json ? query.query(json as never).values() : query.query(view as never).nodes.map((n) => valueAt(json, n.location));
     return { ok: true, values, singular: check.singular };
   } catch (e) {
-    if (e instanceof JSONPathRecursionLimitError || e instanceof RangeError) {
+    if (e instanceof loadJsonP3().JSONPathRecursionLimitError || e instanceof RangeError) {
       return { ok: false, message: `could not evaluate ${path}: the body is nested deeper than ${MAX_QUERY_DEPTH} levels` };
     }
     return { ok: false, message: `could not evaluate ${path}: ${e instanceof Error ? cleanMessage(e) : String(e)}` };

@@ -41,6 +41,8 @@ export interface WriteBackFs {
   createSync(path: string, mode: number): number;
   /** Writes all of `bytes` from the start of an open file. */
   write(fd: number, bytes: Buffer): Promise<void>;
+  /** Makes a written temp file durable (fsync); injectable so tests can fail it. */
+  sync?(fd: number): Promise<void>;
 }
 
 /** The real file system: creation synchronous, writes and fsync through the thread pool. */
@@ -140,7 +142,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
       try {
         await fs.write(fd, bytes);
         if (narrowedByUmask(mode)) fchmodSync(fd, mode);
-        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+        await (fs.sync ?? durable)(fd);
       } finally {
         closeSync(fd);
       }
@@ -200,6 +202,11 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     }
     unregisterOwned(lock);
   }
+}
+
+/** One fsync per temp file (grouping them measured slower: see docs/performance.md). */
+function durable(fd: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 }
 
 let delayMs: number | undefined;

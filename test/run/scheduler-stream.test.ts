@@ -148,6 +148,31 @@ describe('runSpecs: retain', () => {
     expect(told).toEqual([false, undefined]);
   });
 
+  it('counts: quiet verified specs leave the result once out, everything a reporter shows after the run stays, the summary counts all', async () => {
+    const specs = ['quiet.md', 'bad.md', 'finding.md', 'unwritten.md', 'quiet2.md'].map((n) => fakeSpec(n));
+    const ends: string[] = [];
+    const { opts, fakes } = options(
+      stream(specs),
+      async (spec) => {
+        if (spec.file.endsWith('bad.md')) return withSteps('failing');
+        const r = withSteps('verified');
+        if (spec.file.endsWith('finding.md')) r.findings = [{ stepId: 'get', severity: 'warning', aspect: 'status', documented: '200', actual: '201' } as never];
+        return r;
+      },
+      {
+        retain: 'counts',
+        streamPaths: new Set(specs.map((s) => s.absPath)),
+        write: { roots: [ROOT] },
+        onEvent: (e) => e.type === 'spec-end' && ends.push(e.result.file),
+      },
+    );
+    fakes.deps.writeBack = async (req) => (req.file.endsWith('unwritten.md') ? { outcome: 'conflict', message: 'changed during the run, not updated' } : { outcome: 'written' });
+    const result = await runSpecs(opts);
+    expect(ends).toEqual(specs.map((s) => s.file));
+    expect(result.specs.map((s) => s.file)).toEqual(['specs/bad.md', 'specs/finding.md', 'specs/unwritten.md']);
+    expect(result.summary).toMatchObject({ total: 5, verified: 4, failing: 1 });
+  });
+
   it('all (the default) keeps every step of every spec', async () => {
     const { opts } = options([fakeSpec('ok.md')], async () => withSteps('verified'));
     const result = await runSpecs(opts);

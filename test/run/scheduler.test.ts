@@ -53,6 +53,20 @@ describe('runSpecs: order and concurrency', () => {
     expect(result.summary).toMatchObject({ total: 4, verified: 3, failing: 1, blocked: 0, skipped: 0 });
   });
 
+  it('opens one connection per host per spec in flight unless --per-host says otherwise', async () => {
+    const asked: (number | undefined)[] = [];
+    for (const extra of [{ concurrency: 16 }, { concurrency: 16, perHostConnections: 4 }, {}]) {
+      const { opts, fakes } = options([fakeSpec('a.md')], async () => chainResult('verified'), extra);
+      const real = fakes.deps.createHttpClient;
+      fakes.deps.createHttpClient = (o) => {
+        asked.push(o.perHostConnections);
+        return real(o);
+      };
+      await runSpecs(opts);
+    }
+    expect(asked).toEqual([16, 4, 8]);
+  });
+
   it('never has more chains in flight than the concurrency limit', async () => {
     let inFlight = 0;
     let peak = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JSONPathEnvironment } from 'json-p3';
 import { checkJsonPath, evaluateJsonPath, MAX_QUERY_DEPTH, queryJsonPath } from '../../src/specfile/jsonpath.js';
 
 describe('checkJsonPath', () => {
@@ -100,5 +101,33 @@ describe('evaluateJsonPath on deep bodies', () => {
     const body = nested(10_000);
     expect(evaluateJsonPath(body, '$.a.a.b')).toEqual({ ok: true, values: [], singular: true });
     expect(evaluateJsonPath(body, '$..a').ok).toBe(false);
+  });
+});
+
+describe('plain paths walked without json-p3', () => {
+  const env = new JSONPathEnvironment({ maxRecursionDepth: MAX_QUERY_DEPTH });
+  const bodies: unknown[] = [
+    { data: [{ id: 'a', n: null }, { id: 'b' }], meta: { page: 1 }, '0': 'zero', __proto__x: 1 },
+    JSON.parse('{"__proto__": {"id": 7}, "constructor": 1, "data": {"0": "not an index"}}'),
+    [[1, 2], { id: 'x' }],
+    'text',
+    null,
+    42,
+    { id: 10n },
+  ];
+  const paths = ['$', '$.data', '$.data[0].id', '$.data[1].id', '$.data[2]', '$.data[0].n', '$.meta.page', '$.data.length', '$[0]', '$[1].id', '$[0][1]', '$.__proto__', '$.__proto__.id', '$.constructor', '$.toString', '$.data[0]', '$.id'];
+  it.each(paths)('%s selects what json-p3 selects', (p) => {
+    for (const body of bodies) {
+      const r = evaluateJsonPath(body, p);
+      expect(r).toEqual({ ok: true, values: env.query(p, body as never).values(), singular: true });
+    }
+  });
+
+  it('leaves paths with blanks, leading zeros, negative indexes and quoted names to json-p3', () => {
+    expect(evaluateJsonPath([1, 2], '$[-1]')).toEqual({ ok: true, values: [2], singular: true });
+    expect(evaluateJsonPath({ 'a b': 1 }, "$['a b']")).toEqual({ ok: true, values: [1], singular: true });
+    expect(evaluateJsonPath([1], '$[ 0 ]')).toEqual({ ok: true, values: [1], singular: true });
+    expect(checkJsonPath('$[01]').ok).toBe(false);
+    expect(evaluateJsonPath([1], '$[01]').ok).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile, lstat, open, realpath } from 'node:fs/promises';
+import { fsync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -276,6 +277,49 @@ describe('writeBack', () => {
     expect(r.message).toMatch(/disk full/);
     expect(await readFile(file, 'utf8')).toBe(original);
     expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a failed fsync of the temp file leaves the original intact and no temp file', async () => {
+    const { file, bytes } = await specFile();
+    const failing: WriteBackFs = { ...realWriteBackFs, sync: async () => Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) };
+    const r = await writeBack({ file, originalBytes: bytes, roots: [dir], changes: { status: 'verified' }, fs: failing });
+    expect(r.outcome).toBe('error');
+    expect(r.message).toMatch(/EIO/);
+    expect(await readFile(file, 'utf8')).toBe(original);
+    expect((await readdir(path.dirname(file))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('writes many files at once, each synced before its rename', async () => {
+    const files = await Promise.all(Array.from({ length: 20 }, (_, i) => specFile(`f${i}.md`)));
+    const synced = new Set<number>();
+    const renamedBeforeSync: string[] = [];
+    const watching: WriteBackFs = {
+      ...realWriteBackFs,
+      sync: async (fd) => {
+        await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+        synced.add(fd);
+      },
+    };
+    const results = await Promise.all(
+      files.map(({ file, bytes }) =>
+        writeBack({
+          file,
+          originalBytes: bytes,
+          roots: [dir],
+          changes: { status: 'verified' },
+          fs: watching,
+          beforeRename: async () => {
+            if (synced.size === 0) renamedBeforeSync.push(file);
+          },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(files.map(() => 'written'));
+    expect(renamedBeforeSync).toEqual([]);
+    // And with the real fsync: every file written, complete.
+    const again = await Promise.all(files.map(({ file }) => readFile(file).then((b) => writeBack({ file, originalBytes: b, roots: [dir], changes: { timesReusedDelta: 1 } }))));
+    expect(again.map((r) => r.outcome)).toEqual(files.map(() => 'written'));
+    for (const { file } of files) expect(await readFile(file, 'utf8')).toMatch(/timesReused: 3\b/);
   });
 });
 

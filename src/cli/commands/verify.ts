@@ -15,7 +15,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--token-matrix', 'run each spec once per token type it lists and show a table')
     .option('--conformance <mode>', 'OpenAPI conformance: off, warn (report only), error (fails the step)', p.choice(['off', 'warn', 'error'] as const), 'warn')
     .option('--concurrency <n>', 'specs run at once', p.positiveInt, 8)
-    .option('--per-host <n>', 'connections per host', p.positiveInt)
+    .option('--per-host <n>', 'connections per host (default: --concurrency)', p.positiveInt)
     .option('--rate <n/s>', 'requests per second per host', p.rate)
     .option('--timeout <duration>', 'overall deadline per request', p.duration, 30_000)
     .option('--max-wait <duration>', 'longest Retry-After to honour on 429', p.duration, 60_000)

@@ -1,10 +1,12 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { loadUndici, loadUndiciAgent } from '../../lazy.js';
 
 /**
  * The client's own dispatcher when none is injected: one keep-alive pool per
  * origin with a connection cap. Proxies come from HTTP(S)_PROXY/NO_PROXY, and
  * the proxy agent is only used when one is set, so plain runs (and loopback
- * tests) never go through proxy logic.
+ * tests) never go through proxy logic, nor load it: without a proxy only undici's Agent is
+ * loaded (src/lazy.ts).
  */
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -23,7 +25,8 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
   };
-  return proxyConfigured(opts.env ?? process.env) ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
+  if (proxyConfigured(opts.env ?? process.env)) return new (loadUndici().EnvHttpProxyAgent)(agentOptions);
+  return new (loadUndiciAgent())(agentOptions);
 }
 
 export function proxyConfigured(env: Record<string, string | undefined>): boolean {

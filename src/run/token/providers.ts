@@ -1,4 +1,5 @@
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../lazy.js';
 import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSource } from '../../config/token-provider.js';
 import { addToken } from '../../secret/index.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
@@ -201,7 +202,8 @@ export class TokenProviders {
     config[oauth.customFetch] = (url, options) => {
       const signal = runSignal && options.signal ? AbortSignal.any([runSignal, options.signal]) : (runSignal ?? options.signal);
       const init = { ...options, redirect: 'manual', ...(signal ? { signal } : {}), ...(dispatcher ? { dispatcher } : {}) };
-      return undiciFetch(url, init as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+      const { fetch } = loadUndici();
+      return fetch(url, init as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
     };
     const params: Record<string, string> = { ...p.params };
     if (p.scope) params.scope = p.scope;
