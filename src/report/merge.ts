@@ -25,7 +25,7 @@ export function reportValidator(): ValidateFunction {
  */
 export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  if (docs.length === 0) return { diagnostics: [diag('error', 'EV901', 'no reports to merge')] };
+  if (docs.length === 0) return { diagnostics: [diag('error', 'merge-no-reports', 'no reports to merge')] };
   const validate = reportValidator();
   const reports: ReportJson[] = [];
   docs.forEach((doc, i) => {
@@ -33,7 +33,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     const version = isObject(doc) ? doc.schemaVersion : undefined;
     if (isObject(doc) && typeof version === 'number' && version !== REPORT_SCHEMA_VERSION) {
       diagnostics.push(
-        diag('error', 'EV903', `${name} has schemaVersion ${version}, this version reads ${REPORT_SCHEMA_VERSION}`, {
+        diag('error', 'merge-schema-version', `${name} has schemaVersion ${version}, this version reads ${REPORT_SCHEMA_VERSION}`, {
           hint: 'merge reports written by the same version of endpoint-verify',
         }),
       );
@@ -44,7 +44,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       const where = first ? `${first.instancePath || '/'} ${first.message ?? 'is invalid'}` : 'is invalid';
       const more = (validate.errors?.length ?? 0) > 1 ? ` (and ${(validate.errors?.length ?? 1) - 1} more)` : '';
       diagnostics.push(
-        diag('error', 'EV902', `${name} is not an endpoint-verify JSON report: ${where}${more}`, {
+        diag('error', 'merge-not-a-report', `${name} is not an endpoint-verify JSON report: ${where}${more}`, {
           hint: 'pass files written with --reporter json:<file>',
         }),
       );
@@ -62,7 +62,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       const first = seen.get(spec.file);
       if (first !== undefined && first !== i) {
         diagnostics.push(
-          diag('error', 'EV904', `${spec.file} is in report ${first + 1} and report ${i + 1}`, {
+          diag('error', 'merge-duplicate-spec', `${spec.file} is in report ${first + 1} and report ${i + 1}`, {
             hint: 'each shard must cover different specs (--shard i/n with the same n)',
           }),
         );

@@ -6,6 +6,8 @@
  * change, and `report merge` refuses reports of another version.
  */
 
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../diagnostics/codes.js';
+
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportAssertion {
@@ -66,7 +68,7 @@ export interface ReportWriteBack {
 export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 
 export interface ReportDiagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: 'error' | 'warning';
   message: string;
   hint: string | null;
@@ -197,7 +199,7 @@ export const reportJsonSchema = {
         type: 'array',
         description: 'why an invalid spec could not run: parse, lint or config problems (docs/diagnostics.md)',
         items: obj({
-          code: str,
+          code: { enum: Object.keys(DIAGNOSTIC_CODES), description: 'one of the codes listed in docs/diagnostics.md' },
           severity: { enum: ['error', 'warning'] },
           message: str,
           hint: nullableStr,

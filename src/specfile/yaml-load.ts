@@ -1,6 +1,6 @@
 import { yamlErrorStart } from './yaml-error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type DiagnosticCode } from '../diagnostics/diagnostic.js';
 import type { LineIndex, Span } from '../source/span.js';
 import { fastLoadYaml } from './yaml-fast.js';
 import { yamlLib } from './yaml-lib.js';
@@ -189,7 +189,7 @@ class Walker {
     if (to.range) this.#out.valueSpans.set(path, this.#ctx.index.span(this.#ctx.file, this.#ctx.base + to.range[0], this.#ctx.base + to.range[1]));
   }
 
-  #fail(n: YamlNode, code: string, message: string, hint: string): null {
+  #fail(n: YamlNode, code: DiagnosticCode, message: string, hint: string): null {
     this.failed = true;
     this.#ctx.diagnostics.push(diag('error', code, message, { span: spanAt(this.#ctx, n.range?.[0] ?? 0, n.range?.[1]), hint }));
     return null;

@@ -56,7 +56,7 @@ describe('report merge', () => {
     const out = mergeReports([a, broken]);
     expect(out.result).toBeUndefined();
     expect(out.diagnostics).toHaveLength(1);
-    expect(out.diagnostics[0]).toMatchObject({ code: 'EV902', severity: 'error' });
+    expect(out.diagnostics[0]).toMatchObject({ code: 'merge-not-a-report', severity: 'error' });
     expect(out.diagnostics[0]!.message).toMatch(/^report 2 is not an endpoint-verify JSON report: \/summary/);
     expect(mergeReports([a, 'not json', null]).diagnostics.map((d) => d.message.slice(0, 8))).toEqual(['report 2', 'report 3']);
   });
@@ -64,15 +64,15 @@ describe('report merge', () => {
   it('refuses a report of another schema version, and an empty list', () => {
     const { a } = halves();
     const out = mergeReports([{ ...(a as object), schemaVersion: 99 }]);
-    expect(out.diagnostics[0]).toMatchObject({ code: 'EV903' });
-    expect(mergeReports([]).diagnostics[0]).toMatchObject({ code: 'EV901' });
+    expect(out.diagnostics[0]).toMatchObject({ code: 'merge-schema-version' });
+    expect(mergeReports([]).diagnostics[0]).toMatchObject({ code: 'merge-no-reports' });
   });
 
   it('refuses the same spec file in two shards', () => {
     const { a } = halves();
     const out = mergeReports([a, a]);
     expect(out.result).toBeUndefined();
-    expect(out.diagnostics[0]).toMatchObject({ code: 'EV904' });
+    expect(out.diagnostics[0]).toMatchObject({ code: 'merge-duplicate-spec' });
     expect(out.diagnostics[0]!.message).toMatch(/is in report 1 and report 2/);
   });
 });

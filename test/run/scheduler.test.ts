@@ -380,7 +380,7 @@ describe('runSpecs: use', () => {
 
   it('a used spec with parse errors blocks the user with the error and its line', async () => {
     const broken = fakeSpec('broken.md');
-    broken.diagnostics.push({ code: 'yaml', severity: 'error', message: 'bad front-matter', span: { file: broken.file, line: 3, col: 1 } });
+    broken.diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: 'bad front-matter', span: { file: broken.file, line: 3, col: 1 } });
     const user = fakeSpec('a.md', {}, [{ use: 'broken.md' }]);
     const { opts } = options([user], usingChain(), { loadSpec: loader([broken]) });
     const result = await runSpecs(opts);
