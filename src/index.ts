@@ -30,8 +30,8 @@ export { apiForSpec } from './config/api-for-spec.js';
 export { resolveToken } from './config/tokens.js';
 
 // Running
-export type * from './run/result.js';
-export { summarize } from './run/result.js';
+export type * from './result/result.js';
+export { summarize } from './result/result.js';
 export { runSpecs, type RunOptions } from './run/scheduler/run-specs.js';
 export { runChain } from './run/chain/run-chain.js';
 export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain/types.js';

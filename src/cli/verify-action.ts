@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../result/result.js';
 import type { Reporter } from '../report/reporter.js';
 import { changedSince, GitError, lastContentCommit } from '../select/git.js';
 import { selectSpecs, type Selection } from '../select/filters.js';

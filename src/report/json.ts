@@ -9,7 +9,7 @@ import type {
   StepErrorCode,
   StepResult,
   WriteBackResult,
-} from '../run/result.js';
+} from '../result/result.js';
 import {
   REPORT_SCHEMA_VERSION,
   type ReportAssertion,

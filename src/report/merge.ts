@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { summarize, type RunResult, type SpecResult } from '../run/result.js';
+import { summarize, type RunResult, type SpecResult } from '../result/result.js';
 import { fromReportJson } from './json.js';
 import { REPORT_SCHEMA_VERSION, reportJsonSchema, type ReportJson } from './report-schema.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RunEvent, RunResult } from '../run/result.js';
+import type { RunEvent, RunResult } from '../result/result.js';
 import { writeReportFile } from './write-file.js';
 
 export interface Reporter {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SpecResult } from '../../src/run/result.js';
+import type { SpecResult } from '../../src/result/result.js';
 import { escapeHtml, jsonForScript, text } from '../../src/report/html/escape.js';
 import type { ClientData } from '../../src/report/html/data.js';
 import { bucketOf, freshnessBuckets, renderFreshnessHtml, renderHtml, type FreshnessRow } from '../../src/report/html/render.js';

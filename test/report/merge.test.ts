@@ -4,8 +4,8 @@ import { toReportJson } from '../../src/report/json.js';
 import { junitReport } from '../../src/report/junit.js';
 import { markdownReport } from '../../src/report/markdown.js';
 import { mergeReports } from '../../src/report/merge.js';
-import type { RunResult } from '../../src/run/result.js';
-import { summarize } from '../../src/run/result.js';
+import type { RunResult } from '../../src/result/result.js';
+import { summarize } from '../../src/result/result.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 
 /** Splits the fixture run into two shards, the way --shard would, each with its own times. */

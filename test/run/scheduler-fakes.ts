@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
 import { diag } from '../../src/diagnostics/diagnostic.js';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';
-import type { StepResult, Verdict, WriteBackResult } from '../../src/run/result.js';
+import type { StepResult, Verdict, WriteBackResult } from '../../src/result/result.js';
 import type { HttpClient, Redactor, SchedulerDeps, WriteBackRequest } from '../../src/run/scheduler/deps.js';
 import type { RunOptions } from '../../src/run/scheduler/run-specs.js';
 import type { FrontMatter, ParsedStep, Step } from '../../src/specfile/model.js';

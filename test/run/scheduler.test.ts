@@ -2,7 +2,7 @@ import { createRedactor } from '../../src/run/redact.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';
-import type { RunEvent } from '../../src/run/result.js';
+import type { RunEvent } from '../../src/result/result.js';
 import { runSpecs } from '../../src/run/scheduler/run-specs.js';
 import type { LoadedSpec } from '../../src/specfile/parse.js';
 import { api, chainResult, deferred, environment, fakeSpec, ROOT, runOptions, stepResult, tick } from './scheduler-fakes.js';

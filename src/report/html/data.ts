@@ -1,4 +1,4 @@
-import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../../run/result.js';
+import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../../result/result.js';
 import { formatAge } from '../../select/duration.js';
 import { diagnosticLines, formatDuration, formatValue, oneLine, pointerLines, specReason, stripEscapes } from '../format.js';
 

@@ -3,7 +3,7 @@ import type { ParsedStep } from '../../specfile/model.js';
 import type { ChainContext, HttpRequest } from './types.js';
 import type { Token } from './token.js';
 import { isSecretName, MASK } from '../redact.js';
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from '../template.js';
 
 /**

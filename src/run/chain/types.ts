@@ -1,7 +1,7 @@
 import type { VarValue } from '../../config/types.js';
 import type { ApiConfig, Environment } from '../../config/types.js';
 import type { ConformanceChecker } from '../../openapi/types.js';
-import type { Finding, Gateway, StepError, StepResult, Verdict } from '../result.js';
+import type { Finding, Gateway, StepError, StepResult, Verdict } from '../../result/result.js';
 import type { TokenProviders } from '../token/providers.js';
 import type { UseOutcome } from '../use-registry.js';
 

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import type { FrontMatter, SpecStatus } from '../../specfile/model.js';
 import type { ChainContext, ChainResult } from '../chain/run-chain.js';
-import type { WriteBackResult } from '../result.js';
+import type { WriteBackResult } from '../../result/result.js';
 
 /**
  * The scheduler's collaborators, gathered in one object so tests can swap any

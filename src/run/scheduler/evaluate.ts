@@ -3,7 +3,7 @@ import type { ApiConfig, Environment } from '../../config/types.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import type { ChainContext, ChainResult } from '../chain/run-chain.js';
-import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from '../result.js';
+import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from '../../result/result.js';
 import type { HttpClient, Redactor, SchedulerDeps } from './deps.js';
 import type { TokenProviders } from '../token/providers.js';
 import type { UseOutcome } from '../use-registry.js';

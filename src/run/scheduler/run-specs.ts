@@ -13,7 +13,7 @@ import {
   type SpecResult,
   type StepResult,
   type WriteBackResult,
-} from '../result.js';
+} from '../../result/result.js';
 import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './deps.js';
 import { evaluateSpec, tokenMatrix, tokenTypesOf, type EvaluateContext, type Evaluation, type FallbackMode } from './evaluate.js';
 import { UseRegistry, type UseOutcome } from '../use-registry.js';

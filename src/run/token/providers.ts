@@ -3,7 +3,7 @@ import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSo
 import { tokenSecrets } from '../../config/tokens.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
 import type { Redactor } from '../chain/types.js';
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 
 /**
  * Fetches, caches and refreshes the tokens of token types that have a

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Phase } from '../specfile/model.js';
-import type { TokenProviderStats } from './token/providers.js';
+import type { TokenProviderStats } from '../run/token/providers.js';
 
 /**
  * The result of a run: plain data, the contract every reporter renders.
