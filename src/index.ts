@@ -47,7 +47,7 @@ export { parseShard, shardOf, inShard, type Shard } from './select/shard.js';
 export type { ConformanceChecker, ConformanceInput } from './openapi/types.js';
 
 // Reports
-export { createReporters, ReporterSpecError, type Reporter, type ReporterOptions } from './report/reporter.js';
+export { createReporters, type Reporter, type ReporterOptions } from './report/reporter.js';
 export { renderJson, toReportJson, fromReportJson } from './report/json.js';
 export { reportJsonSchema } from './report/report-schema.js';
 export { junitReport } from './report/junit.js';

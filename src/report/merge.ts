@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { summarize, type RunResult, type SpecResult } from '../result/result.js';
 import { fromReportJson } from './json.js';
+import { fail, ok, type Result } from '../result/ok.js';
 import { REPORT_SCHEMA_VERSION, reportJsonSchema, type ReportJson } from './report-schema.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -23,9 +24,9 @@ export function reportValidator(): ValidateFunction {
  * reporter can render the whole. Inputs are named by position ("report 2"),
  * the order the user gave them in.
  */
-export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics: Diagnostic[] } {
+export function mergeReports(docs: unknown[]): Result<RunResult, Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  if (docs.length === 0) return { diagnostics: [diag('error', 'merge-no-reports', 'no reports to merge')] };
+  if (docs.length === 0) return fail([diag('error', 'merge-no-reports', 'no reports to merge')]);
   const validate = reportValidator();
   const reports: ReportJson[] = [];
   docs.forEach((doc, i) => {
@@ -52,7 +53,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     }
     reports.push(doc as ReportJson);
   });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) return fail(diagnostics);
 
   const parts = reports.map(fromReportJson);
   const seen = new Map<string, number>();
@@ -72,7 +73,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       specs.push(spec);
     }
   });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) return fail(diagnostics);
 
   // Stable order whatever the shard order; a spec run with several token types keeps its run order.
   const order = specs.map((s, i) => ({ s, i }));
@@ -97,7 +98,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     interrupted: parts.some((p) => p.interrupted),
   };
   if (reuseWrites.length > 0) result.reuseWrites = reuseWrites;
-  return { result, diagnostics };
+  return ok(result);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RunEvent, RunResult } from '../result/result.js';
 import { writeReportFile } from './write-file.js';
+import { fail, ok, type Result } from '../result/ok.js';
 
 export interface Reporter {
   /** What it writes, for messages: "JSON report out/report.json". */
@@ -26,14 +27,6 @@ export interface ReporterOptions {
   now?: () => number;
 }
 
-/** A `--reporter` value the CLI cannot use; its message is one line for the user. */
-export class ReporterSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReporterSpecError';
-  }
-}
-
 const FILE_KINDS = ['json', 'junit', 'markdown', 'html'] as const;
 type FileKind = (typeof FILE_KINDS)[number];
 export const REPORTER_KINDS = ['console', ...FILE_KINDS] as const;
@@ -44,33 +37,39 @@ export interface ParsedReporterSpec {
   file?: string;
 }
 
-/** "json:out/report.json" to { kind, file }; throws ReporterSpecError on anything else. */
-export function parseReporterSpec(spec: string, cwd: string): ParsedReporterSpec {
+/** "json:out/report.json" to { kind, file }; anything else fails with a one-line message for the user. */
+export function parseReporterSpec(spec: string, cwd: string): Result<ParsedReporterSpec, string> {
   const colon = spec.indexOf(':');
   const kind = (colon === -1 ? spec : spec.slice(0, colon)).trim();
   const file = colon === -1 ? '' : spec.slice(colon + 1).trim();
   if (kind === 'console') {
-    if (file) throw new ReporterSpecError(`reporter "console" takes no file (got "${spec}")`);
-    return { kind };
+    if (file) return fail(`reporter "console" takes no file (got "${spec}")`);
+    return ok({ kind });
   }
   if (!(FILE_KINDS as readonly string[]).includes(kind)) {
-    throw new ReporterSpecError(`unknown reporter "${kind}" in "${spec}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
+    return fail(`unknown reporter "${kind}" in "${spec}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
   }
-  if (!file) throw new ReporterSpecError(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
-  return { kind: kind as FileKind, file: path.resolve(cwd, file) };
+  if (!file) return fail(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
+  return ok({ kind: kind as FileKind, file: path.resolve(cwd, file) });
 }
 
 /**
  * Builds the reporters for `--reporter` values, validating all of them before
  * anything runs. Renderers are loaded only when asked for (the HTML one is big).
+ * A value the CLI cannot use fails with a one-line message for the user.
  */
-export async function createReporters(specs: string[], opts: ReporterOptions): Promise<Reporter[]> {
-  const parsed = specs.map((s) => parseReporterSpec(s, opts.cwd));
+export async function createReporters(specs: string[], opts: ReporterOptions): Promise<Result<Reporter[], string>> {
+  const parsed: ParsedReporterSpec[] = [];
+  for (const s of specs) {
+    const p = parseReporterSpec(s, opts.cwd);
+    if (!p.ok) return p;
+    parsed.push(p.value);
+  }
   const files = new Map<string, string>();
   for (const [i, p] of parsed.entries()) {
     if (!p.file) continue;
     const other = files.get(p.file);
-    if (other !== undefined) throw new ReporterSpecError(`reporters "${other}" and "${specs[i]}" write the same file`);
+    if (other !== undefined) return fail(`reporters "${other}" and "${specs[i]}" write the same file`);
     files.set(p.file, specs[i] ?? '');
   }
   const reporters: Reporter[] = [];
@@ -79,25 +78,28 @@ export async function createReporters(specs: string[], opts: ReporterOptions): P
       const { ConsoleReporter } = await import('./console.js');
       reporters.push(new ConsoleReporter(opts));
     } else {
-      reporters.push(fileReporter(p.file ?? '', await renderer(p.kind, opts), `${KIND_LABEL[p.kind]} report ${path.relative(opts.cwd, p.file ?? '') || p.file}`));
+      const render = await renderer(p.kind, opts);
+      if (!render.ok) return render;
+      reporters.push(fileReporter(p.file ?? '', render.value, `${KIND_LABEL[p.kind]} report ${path.relative(opts.cwd, p.file ?? '') || p.file}`));
     }
   }
-  return reporters;
+  return ok(reporters);
 }
 
 type Render = (result: RunResult) => string;
 
-async function renderer(kind: FileKind, opts: ReporterOptions): Promise<Render> {
+async function renderer(kind: FileKind, opts: ReporterOptions): Promise<Result<Render, string>> {
   switch (kind) {
     case 'json':
-      return (await import('./json.js')).renderJson;
+      return ok((await import('./json.js')).renderJson);
     case 'junit':
-      return (await import('./junit.js')).junitReport;
+      return ok((await import('./junit.js')).junitReport);
     case 'markdown':
-      return (await import('./markdown.js')).markdownReport;
+      return ok((await import('./markdown.js')).markdownReport);
     case 'html': {
-      const { renderHtml } = await loadHtml();
-      return (result) => renderHtml(result, opts);
+      const html = await loadHtml();
+      if (!html) return fail('reporter "html" is not available in this build');
+      return ok((result: RunResult) => html.renderHtml(result, opts));
     }
   }
 }
@@ -106,14 +108,15 @@ interface HtmlModule {
   renderHtml(result: RunResult, opts: ReporterOptions): string;
 }
 
-async function loadHtml(): Promise<HtmlModule> {
+/** The HTML renderer, or undefined when this build does not ship it. */
+async function loadHtml(): Promise<HtmlModule | undefined> {
   try {
     const mod = (await import('./html/render.js')) as Partial<HtmlModule>;
     if (typeof mod.renderHtml === 'function') return mod as HtmlModule;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
-  throw new ReporterSpecError('reporter "html" is not available in this build');
+  return undefined;
 }
 
 const KIND_LABEL: Record<FileKind, string> = { json: 'JSON', junit: 'JUnit', markdown: 'Markdown', html: 'HTML' };
