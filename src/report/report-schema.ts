@@ -98,6 +98,8 @@ export interface ReportSpec {
   findings: ReportFinding[];
   writeBack: ReportWriteBack | null;
   steps: ReportStep[];
+  /** Owned Markdown tables the run updated; absent when none (and in reports written before it existed). */
+  tableUpdates?: { table: string; before: string; after: string }[];
 }
 
 export interface ReportJson {
@@ -208,7 +210,12 @@ export const reportJsonSchema = {
           col: { type: ['integer', 'null'] },
         }),
       },
-    }, ['diagnostics']),
+      tableUpdates: {
+        type: 'array',
+        description: 'owned Markdown tables of the spec file this run updated, with their text before and after; absent when none',
+        items: obj({ table: str, before: str, after: str }),
+      },
+    }, ['diagnostics', 'tableUpdates']),
     finding: obj({
       stepId: str,
       aspect: { ...str, description: 'status, schema, parameter, content-type or operation' },
