@@ -5,6 +5,7 @@ import type { LoadedSpec } from '../../specfile/parse.js';
 import type { FrontMatter, SpecStatus } from '../../specfile/model.js';
 import type { ChainContext, ChainResult } from '../chain/run-chain.js';
 import type { WriteBackResult } from '../../result/result.js';
+import type { Result } from '../../result/ok.js';
 
 /**
  * The scheduler's collaborators, gathered in one object so tests can swap any
@@ -32,7 +33,7 @@ export interface WriteBackRequest {
 
 export interface SchedulerDeps {
   runChain(spec: LoadedSpec, ctx: ChainContext): Promise<ChainResult>;
-  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
+  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): Result<ApiConfig, Diagnostic>;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
   /** The secret values a token brings (the token; for Basic, also the password); the redactor finds their forms. */
   tokenSecrets(value: string, auth?: AuthConfig): readonly string[];

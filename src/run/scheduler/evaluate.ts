@@ -66,12 +66,14 @@ export type Evaluation = NotRun | Ran;
 
 export async function evaluateSpec(spec: LoadedSpec, ctx: EvaluateContext): Promise<Evaluation> {
   const fm = spec.doc.frontMatter;
-  const api = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
-  if (!('baseUrl' in api)) {
+  const found = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
+  if (!found.ok) {
     // A problem of the spec's own `api:` key points at that key; one of the config's, at its line.
-    const span = api.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
-    return { kind: 'config', reason: `config: ${api.message}`, diagnostic: { ...api, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
+    const problem = found.error;
+    const span = problem.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
+    return { kind: 'config', reason: `config: ${problem.message}`, diagnostic: { ...problem, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
   }
+  const api = found.value;
   addTokenSecrets(ctx, api, spec);
 
   const wantsFallback = ctx.fallback !== 'never' && fm.useFallbackApi === true;

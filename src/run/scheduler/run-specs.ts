@@ -141,7 +141,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   // A spec that does not run still belongs to its API's suite in the reports.
   const apiName = (spec: LoadedSpec): string => {
     const api = deps.apiForSpec(opts.environment, spec.absPath, spec.doc.frontMatter);
-    return 'baseUrl' in api ? api.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+    return api.ok ? api.value.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
   };
   emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
   const results: SpecResult[] = [];
