@@ -31,8 +31,8 @@ export { apiForSpec } from './config/api-for-spec.js';
 export { resolveToken } from './config/tokens.js';
 
 // Running
-export type * from './run/result.js';
-export { summarize } from './run/result.js';
+export type * from './result/result.js';
+export { summarize } from './result/result.js';
 export { runSpecs, type RunOptions } from './run/scheduler/run-specs.js';
 export { runChain } from './run/chain/run-chain.js';
 export type { ChainContext, ChainResult, HttpClient, HttpRequest, HttpResponse, HttpOutcome, Redactor } from './run/chain/types.js';
@@ -48,7 +48,7 @@ export { parseShard, shardOf, inShard, type Shard } from './select/shard.js';
 export type { ConformanceChecker, ConformanceInput } from './openapi/types.js';
 
 // Reports
-export { ReporterEntryError, type Reporter, type ReporterOptions } from './report/reporter.js';
+export { type Reporter, type ReporterOptions } from './report/reporter.js';
 export { createReporters } from './cli/reporters.js';
 export { renderJson, toReportJson, fromReportJson } from './report/json.js';
 export { reportJsonSchema } from './report/report-schema.js';

@@ -25,11 +25,12 @@ export async function runDiscrepancies(paths: string[], flags: DiscrepancyFlags,
     io.stderr.write('warning: no spec with a swagger key matched; nothing to compare\n');
     return loaded.broken.length ? EXIT.usage : EXIT.ok;
   }
-  const prepared = await prepareEnvironment(flags, io, { paths });
-  if ('diagnostics' in prepared) {
-    for (const d of prepared.diagnostics) io.stderr.write(`${renderDiagnostic(d, { source: prepared.source?.(d), color })}\n\n`);
+  const got = await prepareEnvironment(flags, io, { paths });
+  if (!got.ok) {
+    for (const d of got.error.diagnostics) io.stderr.write(`${renderDiagnostic(d, { source: got.error.source?.(d), color })}\n\n`);
     return EXIT.usage;
   }
+  const prepared = got.value;
   try {
     const [{ runSpecs }, { createConformanceChecker }, { discrepancySection }] = await Promise.all([
       import('../run/scheduler/run-specs.js'),

@@ -9,6 +9,7 @@ import { overridesFromEnv, resolveEnvironment } from '../config/resolve.js';
 import { readSpec, type LoadedSpec } from '../specfile/parse.js';
 import type { CliIo } from './io.js';
 import { displayPath } from './load-specs.js';
+import { fail, ok, type Result } from '../result/ok.js';
 
 export interface RunFlags {
   env?: string;
@@ -43,7 +44,7 @@ export async function prepareEnvironment(
   flags: RunFlags,
   io: CliIo,
   opts: { paths?: string[]; needSandbox?: boolean } = {},
-): Promise<Prepared | PrepareFailure> {
+): Promise<Result<Prepared, PrepareFailure>> {
   const raw = await loadConfig({ cwd: io.cwd, envName: flags.env ?? io.env.VERIFY_ENV, env: io.env, ...(flags.sandbox ? { sandbox: true } : {}) });
   // After the config's folder and the working directory's .env are loaded: VERIFY_BASE_URL may be in one.
   const fromEnv = overridesFromEnv(raw.env);
@@ -54,7 +55,7 @@ export async function prepareEnvironment(
     vars: { ...(fromEnv.vars ?? {}), ...(flags.var ?? {}) },
   };
   const source = (d: Diagnostic): string | undefined => readQuietly(d.span ? path.resolve(io.cwd, d.span.file) : undefined);
-  if (raw.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: raw.diagnostics, source };
+  if (raw.diagnostics.some((d) => d.severity === 'error')) return fail({ diagnostics: raw.diagnostics, source });
 
   let env: Record<string, string | undefined> = { ...raw.env };
   let close = async (): Promise<void> => {};
@@ -69,17 +70,17 @@ export async function prepareEnvironment(
   const resolved = resolveEnvironment(raw, { env, overrides });
   if (!resolved.environment) {
     await close();
-    return { diagnostics: resolved.diagnostics, source };
+    return fail({ diagnostics: resolved.diagnostics, source });
   }
   const roots = writeRoots({ paths: opts.paths ?? ['specs'], cwd: io.cwd, environment: resolved.environment });
-  return {
+  return ok({
     environment: resolved.environment,
     env,
     roots,
-    loadSpec: (abs) => readSpec(abs, displayPath(io.cwd, abs)),
+    loadSpec: (abs: string) => readSpec(abs, displayPath(io.cwd, abs)),
     close,
     ...(sandboxUrl ? { sandboxUrl } : {}),
-  };
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../run/result.js';
+import type { RunSummary } from '../result/result.js';
 
 /** Documented in README ("Exit codes") and docs/results.md ("Outcomes"); CI jobs branch on these. */
 export const EXIT = {

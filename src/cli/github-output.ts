@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../result/result.js';
 import type { CliIo } from './io.js';
 
 /**

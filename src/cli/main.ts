@@ -81,11 +81,6 @@ export async function main(rawArgv: string[], rawIo: CliIo): Promise<number> {
       io.stderr.write(`error: ${err.message}\n`);
       return err.exitCode;
     }
-    // Thrown by report/ for a bad --reporter value; report/ must not import cli/, so matched by name.
-    if (err instanceof Error && err.name === 'ReporterEntryError') {
-      io.stderr.write(`error: ${err.message}\n`);
-      return EXIT.usage;
-    }
     // A bug of ours, not a user mistake: say so plainly, keep the stack for the report.
     const e = err as Error;
     io.stderr.write(`internal error: ${e.message}\nPlease report this with the command you ran.\n${io.env.VERIFY_DEBUG ? `${e.stack}\n` : ''}`);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../result/result.js';
 import type { Reporter } from '../report/reporter.js';
 import { selectSpecs, type Selection } from '../select/filters.js';
 import type { LoadedSpec } from '../specfile/parse.js';
@@ -17,7 +16,8 @@ import { githubRunOutput } from './github-output.js';
 import { withConsole } from '../report/reporter-list.js';
 import { discoverSpecFiles } from '../specfile/discover.js';
 import type { ConformanceChecker } from '../openapi/types.js';
-import { prepareEnvironment } from './environment.js';
+import { prepareEnvironment, type Prepared } from './environment.js';
+import { fail, ok, type Result } from '../result/ok.js';
 import type { VarValue } from '../config/types.js';
 import type { Shard } from '../select/shard.js';
 
@@ -90,9 +90,12 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
   // parsed while the run goes, which is faster and keeps memory flat on large corpora.
   const byFrontMatter = Boolean(flags.tags?.length || flags.domain?.length || flags.grep || flags.status?.length || flags.stale !== undefined);
   const planned = byFrontMatter ? await parsedInput(paths, flags, io, color) : await streamedInput(paths, flags, io, color);
-  if ('exit' in planned) return planned.exit;
-  const { input } = planned;
-  let exit: number = planned.usageError ? EXIT.usage : EXIT.ok;
+  if (!planned.ok) {
+    io.stderr.write(`error: ${planned.error}\n`);
+    return EXIT.usage;
+  }
+  const { input } = planned.value;
+  let exit: number = planned.value.usageError ? EXIT.usage : EXIT.ok;
   if (input.count === 0) {
     // A shard that happens to hold nothing of a non-empty corpus is a normal part of a sharded job.
     if (flags.shard && input.beforeShard > 0) {
@@ -104,13 +107,14 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
     return exit === EXIT.ok && !pass ? EXIT.failed : exit;
   }
 
-  const prepared = await prepareEnvironment(flags, io, { paths });
-  if ('diagnostics' in prepared) {
+  const got = await prepareEnvironment(flags, io, { paths });
+  if (!got.ok) {
     // Spec errors are worth seeing in the same go as the config's (a stream prints them as it parses).
     if (input.streamed) for await (const spec of input.specs) void spec;
-    for (const d of prepared.diagnostics) io.stderr.write(`${renderDiagnostic(d, { source: prepared.source?.(d), color })}\n\n`);
+    for (const d of got.error.diagnostics) io.stderr.write(`${renderDiagnostic(d, { source: got.error.source?.(d), color })}\n\n`);
     return EXIT.usage;
   }
+  const prepared = got.value;
   try {
     if (flags.dryRun) {
       const { dryRun } = await import('../run/dry-run.js');
@@ -122,7 +126,12 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
       }
       return exit;
     }
-    const { result, reportFailures } = await execute(input, flags, io, prepared, terminal);
+    const executed = await execute(input, flags, io, prepared, terminal);
+    if (!executed.ok) {
+      io.stderr.write(`error: ${executed.error}\n`);
+      return EXIT.usage;
+    }
+    const { result, reportFailures } = executed.value;
     // An incomplete run (write-backs or report files not written) is a runtime problem (3).
     const unwritten = failedWriteBacks(result).length;
     const incomplete = unwritten > 0 || reportFailures > 0;
@@ -139,7 +148,7 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
 }
 
 /** Every spec parsed, then selected: for filters that read the front-matter. */
-async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<{ input: RunInput; usageError: boolean } | { exit: number }> {
+async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<Result<{ input: RunInput; usageError: boolean }, string>> {
   const loaded = await loadSpecs(paths, io.cwd);
   for (const spec of loaded.specs) {
     const more = runBlockingChecks(spec.doc);
@@ -147,11 +156,9 @@ async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color
     loaded.diagnostics.push(...more);
   }
   printDiagnostics(io.stderr, loaded.diagnostics, { sources: loaded.sources, color, warnings: false });
-  const selection = await buildSelection(flags, loaded.specs, io);
-  if ('error' in selection) {
-    io.stderr.write(`error: ${selection.error}\n`);
-    return { exit: EXIT.usage };
-  }
+  const selected = await buildSelection(flags, loaded.specs, io);
+  if (!selected.ok) return selected;
+  const selection = selected.value;
   // Broken specs are selected like the others (by what front-matter they have) and reported `invalid`.
   const order = new Map(loaded.all.map((s, i) => [s.absPath, i]));
   const candidates = [...loaded.specs, ...loaded.broken]
@@ -159,22 +166,20 @@ async function parsedInput(paths: string[], flags: VerifyFlags, io: CliIo, color
     .map((s) => ({ ...s, frontMatter: s.doc.frontMatter }));
   const specs = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd });
   const beforeShard = selection.shard ? selectSpecs(candidates, { ...selection, shard: undefined }, { now: new Date(), rootDir: io.cwd }).length : specs.length;
-  return {
+  return ok({
     input: { specs, count: specs.length, paths: new Set(specs.map((s) => s.absPath)), streamed: false, sources: loaded.sources, broken: () => loaded.broken.length, beforeShard },
     usageError: loaded.diagnostics.some((d) => !d.span && d.severity === 'error'),
-  };
+  });
 }
 
 /** Files found and selected by path (shard, --changed-since); parsed while the run goes. */
-async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<{ input: RunInput; usageError: boolean } | { exit: number }> {
+async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, color: boolean): Promise<Result<{ input: RunInput; usageError: boolean }, string>> {
   const found = await discoverSpecFiles(paths, io.cwd);
   const sources = new Map<string, string>();
   printDiagnostics(io.stderr, found.diagnostics, { sources, color, warnings: false });
-  const selection = await buildSelection(flags, [], io);
-  if ('error' in selection) {
-    io.stderr.write(`error: ${selection.error}\n`);
-    return { exit: EXIT.usage };
-  }
+  const selected = await buildSelection(flags, [], io);
+  if (!selected.ok) return selected;
+  const selection = selected.value;
   // Without front-matter filters only the path decides, so the front-matter is not read here.
   const candidates = found.files.map((absPath) => ({ absPath, file: displayPath(io.cwd, absPath), frontMatter: {} }));
   const files = selectSpecs(candidates, selection, { now: new Date(), rootDir: io.cwd }).map((s) => s.absPath);
@@ -191,19 +196,19 @@ async function streamedInput(paths: string[], flags: VerifyFlags, io: CliIo, col
     onSpec: (spec) => sources.set(spec.file, spec.doc.text),
     check: (spec) => runBlockingChecks(spec.doc),
   });
-  return {
+  return ok({
     input: { specs, count: files.length, paths: new Set(files), streamed: true, sources, broken: () => broken, beforeShard },
     usageError: found.diagnostics.some((d) => d.severity === 'error'),
-  };
+  });
 }
 
 async function execute(
   input: RunInput,
   flags: VerifyFlags,
   io: CliIo,
-  prepared: Exclude<Awaited<ReturnType<typeof prepareEnvironment>>, { diagnostics: Diagnostic[] }>,
+  prepared: Prepared,
   terminal: { clear?: () => void },
-): Promise<{ result: RunResult; reportFailures: number }> {
+): Promise<Result<{ result: RunResult; reportFailures: number }, string>> {
   const [{ runSpecs }, { finishReporters, describeWriteError }, { createReporters }] = await Promise.all([
     import('../run/scheduler/run-specs.js'),
     import('../report/reporter.js'),
@@ -211,7 +216,7 @@ async function execute(
   ]);
   const { sources } = input;
   const reporterNames = withConsole(flags.reporter, flags.quiet === true);
-  const reporters = await createReporters(reporterNames, {
+  const created = await createReporters(reporterNames, {
     stdout: io.stdout,
     cwd: io.cwd,
     color: useColor(io.stdout, io.env),
@@ -221,6 +226,8 @@ async function execute(
     // A config problem points into verify.config.yaml, which is not among the specs' texts.
     sources: (file: string) => sources.get(file) ?? (/\.ya?ml$/i.test(file) ? readQuietly(path.resolve(io.cwd, file)) : undefined),
   });
+  if (!created.ok) return created;
+  const reporters = created.value;
   // The checker (and ajv, and the OpenAPI parser) is loaded by the first spec with a swagger: key.
   const conformance = flags.conformance !== 'off' ? { mode: flags.conformance, checker: lazyChecker() } : undefined;
 
@@ -279,7 +286,7 @@ async function execute(
       failures.push({ label: `GitHub job summary ${io.env.GITHUB_STEP_SUMMARY ?? ''}`, message: describeWriteError(err) });
     }
     for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
-    return { result, reportFailures: failures.length };
+    return ok({ result, reportFailures: failures.length });
   } finally {
     release();
   }
@@ -292,14 +299,14 @@ function lazyChecker(): ConformanceChecker {
   };
 }
 
-async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo): Promise<Selection | { error: string }> {
+async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo): Promise<Result<Selection, string>> {
   const sel: Selection = {};
   if (flags.tags) sel.tags = flags.tags;
   if (flags.domain) sel.domain = flags.domain;
   if (flags.grep) sel.grep = flags.grep;
   if (flags.status) sel.status = flags.status;
   if (flags.shard) sel.shard = flags.shard;
-  if (flags.changedSince === undefined && flags.stale === undefined) return sel;
+  if (flags.changedSince === undefined && flags.stale === undefined) return ok(sel);
   // git (and child_process) only for the two options that need it.
   const { changedSince, GitError, lastContentCommit } = await import('../select/git.js');
   try {
@@ -310,10 +317,10 @@ async function buildSelection(flags: VerifyFlags, specs: LoadedSpec[], io: CliIo
       sel.lastContentCommit = await lastContentCommit(io.cwd, specs.map((s) => s.absPath)).catch(() => new Map());
     }
   } catch (err) {
-    if (err instanceof GitError) return { error: `--changed-since: ${err.message}` };
+    if (err instanceof GitError) return fail(`--changed-since: ${err.message}`);
     throw err;
   }
-  return sel;
+  return ok(sel);
 }
 
 function describeSelection(paths: string[], flags: VerifyFlags): string {

@@ -8,6 +8,7 @@ import { httpUrlProblem } from './http-url.js';
 import type { RawConfig } from './load.js';
 import { resolveTokenProvider, tokenUrlProblem } from './token-provider.js';
 import type { ApiConfig, AuthConfig, ConfigOverrides, Environment, TokenSource, UnavailableApi, VarValue } from './types.js';
+import { fail, ok, type Result } from '../result/ok.js';
 
 const DEFAULT_AUTH: AuthConfig = { header: 'Authorization', scheme: 'Bearer' };
 
@@ -155,7 +156,7 @@ interface ApiInput {
  * problem in one API does not sink the others: a staging run of the platform
  * specs should not need every other API's gateway set.
  */
-function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides: ConfigOverrides }): ApiConfig | UnavailableApi {
+function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides: ConfigOverrides }): Result<ApiConfig, UnavailableApi> {
   const { name, shared, own } = input;
   const envName = raw.envName;
   const keyPath = (key: keyof ApiData): KeyPath => (own[key] !== undefined ? ['environments', envName, 'apis', name, key] : ['apis', name, key]);
@@ -164,7 +165,7 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
   const specsRaw = own.specs ?? shared.specs;
   const specs = specsRaw === undefined ? undefined : x.value(specsRaw, keyPath('specs'));
   const specsDir = specs ? path.resolve(raw.rootDir, specs) : undefined;
-  const unavailable = (reason: Diagnostic): UnavailableApi => ({ name, ...(specsDir ? { specsDir } : {}), reason });
+  const unavailable = (reason: Diagnostic): { ok: false; error: UnavailableApi } => fail({ name, ...(specsDir ? { specsDir } : {}), reason });
 
   let baseUrl = opts.overrides.baseUrl;
   let fallbackUrl = opts.overrides.fallbackUrl;
@@ -203,7 +204,7 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
       diag('error', 'config-bad-url', `apis.${name}.${key} ${problem}: "${shown(url)}"${where(span)}`, { span, hint: 'write it as https://host/prefix' }),
     );
   }
-  return {
+  return ok({
     name,
     baseUrl: baseUrl.replace(/\/+$/, ''),
     ...(fallbackUrl ? { fallbackUrl: fallbackUrl.replace(/\/+$/, '') } : {}),
@@ -211,7 +212,7 @@ function resolveApi(raw: RawConfig, input: ApiInput, opts: { env: Env; overrides
     tokens,
     vars,
     ...(specsDir ? { specsDir } : {}),
-  };
+  });
 }
 
 /**
@@ -253,8 +254,8 @@ export function resolveEnvironment(raw: RawConfig, opts: { env: Env; overrides: 
   const unavailable: UnavailableApi[] = [];
   for (const name of new Set([...Object.keys(sharedApis), ...Object.keys(ownApis)])) {
     const r = resolveApi(raw, { name, shared: sharedApis[name] ?? {}, own: ownApis[name] ?? {}, ownDeclared: Object.hasOwn(ownApis, name) }, opts);
-    if ('reason' in r) unavailable.push(r);
-    else apis.push(r);
+    if (r.ok) apis.push(r.value);
+    else unavailable.push(r.error);
   }
   if (apis.length === 0) {
     if (unavailable.length) return { diagnostics: unavailable.map((u) => u.reason) };

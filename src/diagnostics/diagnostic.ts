@@ -1,15 +1,19 @@
 import type { Span } from '../source/span.js';
+import type { DiagnosticCode } from './codes.js';
+
+export type { DiagnosticCode } from './codes.js';
 
 export type Severity = 'error' | 'warning';
 
 /**
  * One problem found in user input, at parse, lint, config or run time. The
  * same shape everywhere, so one renderer prints them all (hurl-style).
- * `code` is stable (documented in docs/diagnostics.md) so users and tests can
- * match on it; `message` says what is wrong and `hint` what to do.
+ * `code` is one of the closed list in codes.ts (documented in
+ * docs/diagnostics.md), stable so users and tests can match on it;
+ * `message` says what is wrong and `hint` what to do.
  */
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   message: string;
   span?: Span;
@@ -22,7 +26,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 
 export function diag(
   severity: Severity,
-  code: string,
+  code: DiagnosticCode,
   message: string,
   extra: { span?: Span | undefined; hint?: string | undefined } = {},
 ): Diagnostic {

@@ -17,11 +17,11 @@ const RESET = '\u001b[0m';
 /**
  * Renders one diagnostic the way hurl does:
  *
- *   error[EV201]: unknown step key "pathh"
+ *   error[unknown-step-key]: unknown step key "pathh"
  *     --> specs/a.md:42:7
  *      |
- *   42 |     pathh: "/x"
- *      |     ^^^^^ did you mean "path"?
+ *   42 |       pathh: "/x"
+ *      |       ^^^^^ did you mean "path"?
  */
 export function renderDiagnostic(d: Diagnostic, opts: RenderOptions = {}): string {
   const c = (code: string, s: string): string => (opts.color ? `${code}${s}${RESET}` : s);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Finding } from '../run/result.js';
+import type { Finding } from '../result/result.js';
 import type { ConformanceChecker, ConformanceInput } from './types.js';
 import { isObj, loadOpenApi, operationParameters, type Json, type LoadOutcome, type OpenApiDoc } from './load.js';
 import { matchOperation } from './match.js';

@@ -1,4 +1,4 @@
-import type { Finding, SpecResult } from '../run/result.js';
+import type { Finding, SpecResult } from '../result/result.js';
 
 /**
  * Conformance findings as the seed's "Swagger Discrepancies" table

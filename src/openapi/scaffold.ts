@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type DiagnosticCode } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { isObj, listOperations, loadOpenApi, operationParameters, type Json, type OpenApiDoc } from './load.js';
 import { requiredFor } from './schema-adapt.js';
@@ -24,7 +24,7 @@ export interface ScaffoldOptions {
 
 /** `text` is empty when there are error diagnostics. */
 export async function scaffoldSpec(opts: ScaffoldOptions): Promise<{ text: string; diagnostics: Diagnostic[] }> {
-  const fail = (code: string, message: string, hint: string): { text: string; diagnostics: Diagnostic[] } => ({ text: '', diagnostics: [diag('error', code, message, { hint })] });
+  const fail = (code: DiagnosticCode, message: string, hint: string): { text: string; diagnostics: Diagnostic[] } => ({ text: '', diagnostics: [diag('error', code, message, { hint })] });
   const m = /^\s*([A-Za-z]+)\s+(\/\S*)\s*$/.exec(opts.endpoint);
   if (!m) return fail('new-bad-endpoint', `"${opts.endpoint}" is not "METHOD /path"`, 'for example: "GET /platform/v1/clients/{client_id}/conversations"');
   const method = m[1]!.toUpperCase();

@@ -1,4 +1,4 @@
-import type { Finding } from '../run/result.js';
+import type { Finding } from '../result/result.js';
 
 /**
  * What the runner hands the OpenAPI conformance checker after each step, and

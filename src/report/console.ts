@@ -1,4 +1,4 @@
-import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../run/result.js';
+import type { RunEvent, RunResult, SpecResult, StepResult, Verdict } from '../result/result.js';
 import { renderDiagnostic } from '../diagnostics/render.js';
 import { failedWriteBacks } from '../result/write-back-failures.js';
 import { LineIndex } from '../source/span.js';

@@ -1,4 +1,4 @@
-import type { AssertionResult, SpecResult, StepResult, Verdict } from '../run/result.js';
+import type { AssertionResult, SpecResult, StepResult, Verdict } from '../result/result.js';
 
 /** Helpers every reporter shares, so a duration or a verdict reads the same everywhere. */
 

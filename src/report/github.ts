@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RunResult } from '../run/result.js';
+import type { RunResult } from '../result/result.js';
 import { describeAssertion, failingStep, needsAttention, specReason } from './format.js';
 
 /**

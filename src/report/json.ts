@@ -9,7 +9,7 @@ import type {
   StepErrorCode,
   StepResult,
   WriteBackResult,
-} from '../run/result.js';
+} from '../result/result.js';
 import {
   REPORT_SCHEMA_VERSION,
   type ReportAssertion,
@@ -87,6 +87,7 @@ function specJson(s: SpecResult): ReportSpec {
           })),
         }
       : {}),
+    ...(s.tableUpdates?.length ? { tableUpdates: s.tableUpdates.map((t) => ({ table: t.table, before: t.before, after: t.after })) } : {}),
   };
 }
 
@@ -207,6 +208,7 @@ function specFromJson(s: ReportSpec): SpecResult {
     out.tokenMatrix = s.tokenMatrix.map((t) => (t.reason === null ? { tokenType: t.tokenType, verdict: t.verdict } : { tokenType: t.tokenType, verdict: t.verdict, reason: t.reason }));
   }
   if (s.writeBack !== null) out.writeBack = writeBackFromJson(s.writeBack);
+  if (s.tableUpdates?.length) out.tableUpdates = s.tableUpdates.map((t) => ({ ...t }));
   return out;
 }
 

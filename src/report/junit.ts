@@ -1,5 +1,5 @@
 import { isFailedWriteBack } from '../result/write-back-failures.js';
-import type { RunResult, SpecResult } from '../run/result.js';
+import type { RunResult, SpecResult } from '../result/result.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, specReason } from './format.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import type { RunResult, SpecResult } from '../run/result.js';
+import type { RunResult, SpecResult } from '../result/result.js';
 import { failedWriteBacks } from '../result/write-back-failures.js';
 import { describeAssertion, diagnosticLines, failingStep, failureLocation, formatDuration, needsAttention, specReason, stripEscapes, VERDICTS } from './format.js';
 

@@ -1,8 +1,9 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { summarize, type RunResult, type SpecResult } from '../run/result.js';
+import { summarize, type RunResult, type SpecResult } from '../result/result.js';
 import { fromReportJson } from './json.js';
+import { fail, ok, type Result } from '../result/ok.js';
 import { REPORT_SCHEMA_VERSION, reportJsonSchema, type ReportJson } from './report-schema.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -23,9 +24,9 @@ export function reportValidator(): ValidateFunction {
  * reporter can render the whole. Inputs are named by position ("report 2"),
  * the order the user gave them in.
  */
-export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics: Diagnostic[] } {
+export function mergeReports(docs: unknown[]): Result<RunResult, Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  if (docs.length === 0) return { diagnostics: [diag('error', 'EV901', 'no reports to merge')] };
+  if (docs.length === 0) return fail([diag('error', 'merge-no-reports', 'no reports to merge')]);
   const validate = reportValidator();
   const reports: ReportJson[] = [];
   docs.forEach((doc, i) => {
@@ -33,7 +34,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     const version = isObject(doc) ? doc.schemaVersion : undefined;
     if (isObject(doc) && typeof version === 'number' && version !== REPORT_SCHEMA_VERSION) {
       diagnostics.push(
-        diag('error', 'EV903', `${name} has schemaVersion ${version}, this version reads ${REPORT_SCHEMA_VERSION}`, {
+        diag('error', 'merge-schema-version', `${name} has schemaVersion ${version}, this version reads ${REPORT_SCHEMA_VERSION}`, {
           hint: 'merge reports written by the same version of endpoint-verify',
         }),
       );
@@ -44,7 +45,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       const where = first ? `${first.instancePath || '/'} ${first.message ?? 'is invalid'}` : 'is invalid';
       const more = (validate.errors?.length ?? 0) > 1 ? ` (and ${(validate.errors?.length ?? 1) - 1} more)` : '';
       diagnostics.push(
-        diag('error', 'EV902', `${name} is not an endpoint-verify JSON report: ${where}${more}`, {
+        diag('error', 'merge-not-a-report', `${name} is not an endpoint-verify JSON report: ${where}${more}`, {
           hint: 'pass files written with --reporter json:<file>',
         }),
       );
@@ -52,7 +53,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     }
     reports.push(doc as ReportJson);
   });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) return fail(diagnostics);
 
   const parts = reports.map(fromReportJson);
   const seen = new Map<string, number>();
@@ -62,7 +63,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       const first = seen.get(spec.file);
       if (first !== undefined && first !== i) {
         diagnostics.push(
-          diag('error', 'EV904', `${spec.file} is in report ${first + 1} and report ${i + 1}`, {
+          diag('error', 'merge-duplicate-spec', `${spec.file} is in report ${first + 1} and report ${i + 1}`, {
             hint: 'each shard must cover different specs (--shard i/n with the same n)',
           }),
         );
@@ -72,7 +73,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
       specs.push(spec);
     }
   });
-  if (diagnostics.length > 0) return { diagnostics };
+  if (diagnostics.length > 0) return fail(diagnostics);
 
   // Stable order whatever the shard order; a spec run with several token types keeps its run order.
   const order = specs.map((s, i) => ({ s, i }));
@@ -97,7 +98,7 @@ export function mergeReports(docs: unknown[]): { result?: RunResult; diagnostics
     interrupted: parts.some((p) => p.interrupted),
   };
   if (reuseWrites.length > 0) result.reuseWrites = reuseWrites;
-  return { result, diagnostics };
+  return ok(result);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -6,6 +6,8 @@
  * change, and `report merge` refuses reports of another version.
  */
 
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../diagnostics/codes.js';
+
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportAssertion {
@@ -66,7 +68,7 @@ export interface ReportWriteBack {
 export type ReportVerdict = 'verified' | 'failing' | 'blocked' | 'error' | 'invalid' | 'skipped';
 
 export interface ReportDiagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: 'error' | 'warning';
   message: string;
   hint: string | null;
@@ -96,6 +98,8 @@ export interface ReportSpec {
   findings: ReportFinding[];
   writeBack: ReportWriteBack | null;
   steps: ReportStep[];
+  /** Owned Markdown tables the run updated; absent when none (and in reports written before it existed). */
+  tableUpdates?: { table: string; before: string; after: string }[];
 }
 
 export interface ReportJson {
@@ -197,7 +201,7 @@ export const reportJsonSchema = {
         type: 'array',
         description: 'why an invalid spec could not run: parse, lint or config problems (docs/diagnostics.md)',
         items: obj({
-          code: str,
+          code: { enum: Object.keys(DIAGNOSTIC_CODES), description: 'one of the codes listed in docs/diagnostics.md' },
           severity: { enum: ['error', 'warning'] },
           message: str,
           hint: nullableStr,
@@ -206,7 +210,12 @@ export const reportJsonSchema = {
           col: { type: ['integer', 'null'] },
         }),
       },
-    }, ['diagnostics']),
+      tableUpdates: {
+        type: 'array',
+        description: 'owned Markdown tables of the spec file this run updated, with their text before and after; absent when none',
+        items: obj({ table: str, before: str, after: str }),
+      },
+    }, ['diagnostics', 'tableUpdates']),
     finding: obj({
       stepId: str,
       aspect: { ...str, description: 'status, schema, parameter, content-type or operation' },

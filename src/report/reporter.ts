@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { RunEvent, RunResult } from '../run/result.js';
+import type { RunEvent, RunResult } from '../result/result.js';
 import { writeReportFile } from './write-file.js';
+import { fail, ok, type Result } from '../result/ok.js';
 
 export interface Reporter {
   /** What it writes, for messages: "JSON report out/report.json". */
@@ -26,14 +27,6 @@ export interface ReporterOptions {
   now?: () => number;
 }
 
-/** A reporter entry (`--reporter` value) the CLI cannot use; its message is one line for the user. */
-export class ReporterEntryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReporterEntryError';
-  }
-}
-
 const FILE_KINDS = ['json', 'junit', 'markdown', 'html'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 export const REPORTER_KINDS = ['console', ...FILE_KINDS] as const;
@@ -46,21 +39,21 @@ export interface ParsedReporterEntry {
 
 /**
  * One reporter entry, the value of one `--reporter` (`name` or `name:file`): "json:out/report.json"
- * to { kind, file }; throws ReporterEntryError on anything else.
+ * to { kind, file }; anything else fails with a one-line message for the user.
  */
-export function parseReporterEntry(entry: string, cwd: string): ParsedReporterEntry {
+export function parseReporterEntry(entry: string, cwd: string): Result<ParsedReporterEntry, string> {
   const colon = entry.indexOf(':');
   const kind = (colon === -1 ? entry : entry.slice(0, colon)).trim();
   const file = colon === -1 ? '' : entry.slice(colon + 1).trim();
   if (kind === 'console') {
-    if (file) throw new ReporterEntryError(`reporter "console" takes no file (got "${entry}")`);
-    return { kind };
+    if (file) return fail(`reporter "console" takes no file (got "${entry}")`);
+    return ok({ kind });
   }
   if (!(FILE_KINDS as readonly string[]).includes(kind)) {
-    throw new ReporterEntryError(`unknown reporter "${kind}" in "${entry}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
+    return fail(`unknown reporter "${kind}" in "${entry}"; use ${REPORTER_KINDS.map((k) => (k === 'console' ? k : `${k}:<file>`)).join(', ')}`);
   }
-  if (!file) throw new ReporterEntryError(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
-  return { kind: kind as FileKind, file: path.resolve(cwd, file) };
+  if (!file) return fail(`reporter "${kind}" needs a file: --reporter ${kind}:<file>`);
+  return ok({ kind: kind as FileKind, file: path.resolve(cwd, file) });
 }
 
 /** A reporter that renders the finished run into one file (`label` is for messages). */

@@ -1,4 +1,4 @@
-import type { RunResult, WriteBackResult } from '../run/result.js';
+import type { RunResult, WriteBackResult } from './result.js';
 
 /**
  * The write-backs that did not record a verdict the run meant to record: `conflict` (the file

@@ -1,5 +1,6 @@
 import type { ApiConfig, AuthConfig, Environment, VarValue } from '../config/types.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Result } from '../result/ok.js';
 import type { FrontMatter, Phase } from '../specfile/model.js';
 import { chainOrder } from '../specfile/chain-order.js';
 import type { LoadedSpec } from '../specfile/parse.js';
@@ -40,7 +41,7 @@ export interface DryRunOptions {
 }
 
 export interface DryRunDeps {
-  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
+  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): Result<ApiConfig, Diagnostic>;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
   createRedactor(secrets?: string[]): Redactor;
 }
@@ -52,11 +53,11 @@ export async function renderDryRun(opts: DryRunOptions, deps: DryRunDeps): Promi
   const entries: DryRunEntry[] = [];
   for (const spec of opts.specs) {
     const api = deps.apiForSpec(opts.environment, spec.absPath, spec.doc.frontMatter);
-    if (!('baseUrl' in api)) {
-      entries.push({ file: spec.file, stepId: '-', phase: 'test', line: api.span?.line ?? 1, curl: `# not runnable: ${api.message}` });
+    if (!api.ok) {
+      entries.push({ file: spec.file, stepId: '-', phase: 'test', line: api.error.span?.line ?? 1, curl: `# not runnable: ${api.error.message}` });
       continue;
     }
-    entries.push(...(await renderSpec(spec, api, opts, redact)));
+    entries.push(...(await renderSpec(spec, api.value, opts, redact)));
   }
   return entries;
 }

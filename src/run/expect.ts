@@ -3,7 +3,7 @@ import { evaluateJsonPath } from '../specfile/jsonpath.js';
 import type { ResponseView } from './extract.js';
 import { holdsBigInt, jsonEquals, storeValue, stringifyJson } from './json-value.js';
 import { checkJsonSchema } from './json-schema.js';
-import type { AssertionResult } from './result.js';
+import type { AssertionResult } from '../result/result.js';
 
 /**
  * Every expectation of a step, each recorded with what was expected and what

@@ -3,7 +3,7 @@ import { evaluateJsonPath } from '../specfile/jsonpath.js';
 import type { HttpResponse, Redactor } from './chain/types.js';
 import { addNamed, isSecretName, MASK } from '../secret/index.js';
 import { displayText, mayHoldBigInt, parseJson, stringifyJson, toDoubles } from './json-value.js';
-import type { AssertionResult } from './result.js';
+import type { AssertionResult } from '../result/result.js';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; message: string };
 

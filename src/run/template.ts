@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { stringifyJson } from './json-value.js';
+import { fail, ok, type Result } from '../result/ok.js';
 
 /**
  * `{{name}}` substitution, one rule per place a value goes (listed for users
@@ -20,16 +21,29 @@ import { stringifyJson } from './json-value.js';
  * Every function takes `at`, the dotted location of the text inside the step
  * ("path", "params.page", "headers.X-Trace", "body.user.id"), the same key the
  * parser uses for `ParsedStep.templates`, so an error can point at its line.
+ * Each returns `{ ok: true, value }` or `{ ok: false, error }` with the first
+ * problem found (src/result/ok.ts); nothing is thrown.
  */
 
-export class TemplateError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly at: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** Why a value cannot go where a template puts it: the variable, where (`at`), and a message for the user. */
+export interface TemplateProblem {
+  variable: string;
+  at: string;
+  message: string;
+}
+
+/** Collects the first problem while a text is rendered (String.replace callbacks cannot return a failure). */
+interface Problems {
+  first?: TemplateProblem;
+}
+
+function problem(sink: Problems, variable: string, at: string, message: string): string {
+  sink.first ??= { variable, at, message };
+  return '';
+}
+
+function done<T>(sink: Problems, value: T): Result<T, TemplateProblem> {
+  return sink.first ? fail(sink.first) : ok(value);
 }
 
 export type Lookup = (name: string) => unknown;
@@ -66,62 +80,81 @@ export function describeAt(at: string): string {
   return at;
 }
 
-function scalar(name: string, value: unknown, at: string): string {
+/** The value as text, or '' with the problem recorded when it is undefined, null, a list or an object. */
+function scalar(name: string, value: unknown, at: string, sink: Problems): string | undefined {
   if (value === undefined) {
-    throw new TemplateError(name, at, `{{${name}}} is not defined (in ${describeAt(at)}): no earlier step extracts it and the environment does not set it`);
+    problem(sink, name, at, `{{${name}}} is not defined (in ${describeAt(at)}): no earlier step extracts it and the environment does not set it`);
+    return undefined;
   }
   if (value === null || typeof value === 'object') {
     const what = value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object';
-    throw new TemplateError(name, at, `{{${name}}} is ${what}, but ${describeAt(at)} needs a string`);
+    problem(sink, name, at, `{{${name}}} is ${what}, but ${describeAt(at)} needs a string`);
+    return undefined;
   }
   return typeof value === 'string' ? value : String(value);
 }
 
-export function renderString(text: string, lookup: Lookup, at: string): string {
+function stringWith(text: string, lookup: Lookup, at: string, sink: Problems): string {
   if (!text.includes('{{')) return text;
-  return text.replace(TEMPLATE, (_m, name: string) => scalar(name, lookup(name), at));
+  return text.replace(TEMPLATE, (_m, name: string) => scalar(name, lookup(name), at, sink) ?? '');
+}
+
+export function renderString(text: string, lookup: Lookup, at: string): Result<string, TemplateProblem> {
+  const sink: Problems = {};
+  return done(sink, stringWith(text, lookup, at, sink));
 }
 
 /** A header value: a line break would let a value add headers of its own, so it is refused. */
-export function renderHeader(text: string, lookup: Lookup, at: string): string {
-  if (!text.includes('{{')) return text;
-  return text.replace(TEMPLATE, (_m, name: string) => {
-    const value = scalar(name, lookup(name), at);
-    if (UNSAFE_CHARS.test(value)) throw new TemplateError(name, at, `{{${name}}} contains a line break or NUL character, which cannot go in ${describeAt(at)}`);
+export function renderHeader(text: string, lookup: Lookup, at: string): Result<string, TemplateProblem> {
+  if (!text.includes('{{')) return ok(text);
+  const sink: Problems = {};
+  const out = text.replace(TEMPLATE, (_m, name: string) => {
+    const value = scalar(name, lookup(name), at, sink);
+    if (value === undefined) return '';
+    if (UNSAFE_CHARS.test(value)) return problem(sink, name, at, `{{${name}}} contains a line break or NUL character, which cannot go in ${describeAt(at)}`);
     return value;
   });
+  return done(sink, out);
 }
 
 /** A path: every substituted value is one percent-encoded segment; `.`, `..`, CR, LF and NUL are refused. */
-export function renderPath(text: string, lookup: Lookup, at = 'path'): string {
-  if (!text.includes('{{')) return text;
-  return text.replace(TEMPLATE, (_m, name: string) => {
-    const value = scalar(name, lookup(name), at);
-    if (value === '.' || value === '..') throw new TemplateError(name, at, `{{${name}}} is "${value}", which would change the path's meaning`);
-    if (UNSAFE_CHARS.test(value)) throw new TemplateError(name, at, `{{${name}}} contains a line break or NUL character, which cannot go in a path`);
-    if (value === '') throw new TemplateError(name, at, `{{${name}}} is empty, which would leave an empty path segment`);
+export function renderPath(text: string, lookup: Lookup, at = 'path'): Result<string, TemplateProblem> {
+  if (!text.includes('{{')) return ok(text);
+  const sink: Problems = {};
+  const out = text.replace(TEMPLATE, (_m, name: string) => {
+    const value = scalar(name, lookup(name), at, sink);
+    if (value === undefined) return '';
+    if (value === '.' || value === '..') return problem(sink, name, at, `{{${name}}} is "${value}", which would change the path's meaning`);
+    if (UNSAFE_CHARS.test(value)) return problem(sink, name, at, `{{${name}}} contains a line break or NUL character, which cannot go in a path`);
+    if (value === '') return problem(sink, name, at, `{{${name}}} is empty, which would leave an empty path segment`);
     return encodeURIComponent(value);
   });
+  return done(sink, out);
 }
 
 /** A JSON body: a string that is exactly "{{x}}" keeps x's JSON type; other strings are substituted. */
-export function renderValue(value: unknown, lookup: Lookup, at = 'body'): unknown {
+export function renderValue(value: unknown, lookup: Lookup, at = 'body'): Result<unknown, TemplateProblem> {
+  const sink: Problems = {};
+  return done(sink, valueWith(value, lookup, at, sink));
+}
+
+function valueWith(value: unknown, lookup: Lookup, at: string, sink: Problems): unknown {
   if (typeof value === 'string') {
     const exact = EXACT.exec(value);
     if (exact) {
       const name = exact[1] as string;
       const v = lookup(name);
-      if (v === undefined) scalar(name, v, at);
+      if (v === undefined) scalar(name, v, at, sink);
       return v;
     }
-    return renderString(value, lookup, at);
+    return stringWith(value, lookup, at, sink);
   }
-  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, lookup, `${at}.${i}`));
+  if (Array.isArray(value)) return value.map((v, i) => valueWith(v, lookup, `${at}.${i}`, sink));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       // defineProperty keeps a "__proto__" key as plain data instead of changing the prototype.
-      Object.defineProperty(out, k, { value: renderValue(v, lookup, `${at}.${k}`), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, { value: valueWith(v, lookup, `${at}.${k}`, sink), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -141,7 +174,12 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
  * true, "text", [1,2], an exact big integer), so `{"limit": {{n}}}` works.
  * Scans the text once, tracking JSON strings and their escapes.
  */
-export function renderJsonText(text: string, lookup: Lookup, at = 'body'): string {
+export function renderJsonText(text: string, lookup: Lookup, at = 'body'): Result<string, TemplateProblem> {
+  const sink: Problems = {};
+  return done(sink, jsonTextWith(text, lookup, at, sink));
+}
+
+function jsonTextWith(text: string, lookup: Lookup, at: string, sink: Problems): string {
   if (!text.includes('{{')) return text;
   let inString = false;
   let scanned = 0;
@@ -156,9 +194,9 @@ export function renderJsonText(text: string, lookup: Lookup, at = 'body'): strin
     const value = lookup(name);
     let piece: string;
     if (inString) {
-      piece = JSON.stringify(scalar(name, value, at)).slice(1, -1);
+      piece = JSON.stringify(scalar(name, value, at, sink) ?? '').slice(1, -1);
     } else {
-      if (value === undefined) scalar(name, value, at);
+      if (value === undefined) scalar(name, value, at, sink);
       piece = stringifyJson(value) ?? 'null';
     }
     out += text.slice(scanned, m.index) + piece;
@@ -172,8 +210,9 @@ export function renderJsonText(text: string, lookup: Lookup, at = 'body'): strin
  * (exact big integers included); a text body is JSON text when the request's
  * content type is JSON, else substituted as written.
  */
-export function renderBody(body: unknown, contentType: string | undefined, lookup: Lookup): string {
+export function renderBody(body: unknown, contentType: string | undefined, lookup: Lookup): Result<string, TemplateProblem> {
   if (typeof body === 'string') return isJsonMediaType(contentType) ? renderJsonText(body, lookup) : renderString(body, lookup, 'body');
   const rendered = renderValue(body, lookup, 'body');
-  return typeof rendered === 'string' ? rendered : (stringifyJson(rendered) ?? 'null');
+  if (!rendered.ok) return rendered;
+  return ok(typeof rendered.value === 'string' ? rendered.value : (stringifyJson(rendered.value) ?? 'null'));
 }

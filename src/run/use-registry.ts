@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Verdict } from './result.js';
+import type { Verdict } from '../result/result.js';
 
 /**
  * `use:` bookkeeping for one run. A spec's chain is evaluated at most once per

@@ -1,4 +1,4 @@
-import { diag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag, type Diagnostic, type DiagnosticCode } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { Span } from '../source/span.js';
 
@@ -36,7 +36,7 @@ export class Checker {
     return this.#fallback;
   }
 
-  error(code: string, message: string, span: Span, hint: string): void {
+  error(code: DiagnosticCode, message: string, span: Span, hint: string): void {
     this.diagnostics.push(diag('error', code, message, { span, hint }));
   }
 
@@ -46,7 +46,7 @@ export class Checker {
   }
 
   /** Unknown keys of a mapping, with the closest known key as a suggestion. */
-  unknownKeys(obj: Record<string, unknown>, path: string, known: readonly string[], what: string, code = 'unknown-key'): void {
+  unknownKeys(obj: Record<string, unknown>, path: string, known: readonly string[], what: string, code: DiagnosticCode = 'unknown-key'): void {
     for (const key of Object.keys(obj)) {
       if (known.includes(key)) continue;
       const near = didYouMean(key, known);

@@ -1,7 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, fsync, openSync, write as fsWrite, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { WriteBackResult } from '../run/result.js';
+import type { WriteBackResult } from '../result/result.js';
 import { editFrontMatter, maskOwnedValues, ownedValues, type OwnedValues } from './front-matter-edit.js';
 import { isInside } from './discover.js';
 import { cleanupOwned, installExitCleanup, isOwned, registerOwned, unregisterOwned } from './owned-paths.js';

@@ -1,6 +1,6 @@
 import { yamlErrorStart } from './error-start.js';
 import type { Document, Node as YamlNode } from 'yaml';
-import { diag } from '../diagnostics/diagnostic.js';
+import { diag, type DiagnosticCode } from '../diagnostics/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { fastLoadYaml } from './fast.js';
 import type { LoadContext, Located } from './located.js';
@@ -161,7 +161,7 @@ class Walker {
     if (to.range) this.#out.valueSpans.set(path, this.#ctx.index.span(this.#ctx.file, this.#ctx.base + to.range[0], this.#ctx.base + to.range[1]));
   }
 
-  #fail(n: YamlNode, code: string, message: string, hint: string): null {
+  #fail(n: YamlNode, code: DiagnosticCode, message: string, hint: string): null {
     this.failed = true;
     this.#ctx.diagnostics.push(diag('error', code, message, { span: spanAt(this.#ctx, n.range?.[0] ?? 0, n.range?.[1]), hint }));
     return null;

@@ -1,4 +1,4 @@
-import type { AssertionResult } from '../../src/run/result.js';
+import type { AssertionResult } from '../../src/result/result.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

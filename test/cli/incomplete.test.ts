@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { finishReporters, type Reporter } from '../../src/report/reporter.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/result/result.js';
 import { readJson, runCli, scratch } from './run-cli.js';
 
 /** A run that could not record its verdicts or write a report exits 3 and says which file and why. */

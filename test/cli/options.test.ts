@@ -100,6 +100,15 @@ describe('exit codes', () => {
     expect(r.stderr).toMatch(/--tags/);
   });
 
+  it('2 for a --reporter value it cannot use, in one line, and no request is sent', async () => {
+    const before = hits.length;
+    const r = await runCli(['verify', '--tags', 'catalog', '--no-write', '--reporter', 'yaml:out.yaml'], { cwd: work.dir, env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^error: unknown reporter "yaml" in "yaml:out.yaml"; use console, json:<file>/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(hits.length).toBe(before);
+  });
+
   it('2 for a bad option value', async () => {
     const r = await runCli(['verify', '--shard', '5/4'], { cwd: work.dir, env: env() });
     expect(r.code).toBe(2);

@@ -93,9 +93,10 @@ describe('the spec corpus', () => {
 
   it('maps every spec to an API of the sandbox environment whose tokens include the ones it names', () => {
     for (const s of specs) {
-      const api = apiForSpec(environment, s.absPath, s.doc.frontMatter);
-      expect('name' in api, `${s.file}: ${'message' in api ? api.message : ''}`).toBe(true);
-      if (!('name' in api)) continue;
+      const found = apiForSpec(environment, s.absPath, s.doc.frontMatter);
+      expect(found.ok, `${s.file}: ${found.ok ? '' : found.error.message}`).toBe(true);
+      if (!found.ok) continue;
+      const api = found.value;
       const types = new Set(Object.keys(api.tokens));
       for (const t of s.doc.frontMatter.tokens ?? []) expect(types.has(t), `${s.file} names token type ${t}`).toBe(true);
       for (const { step } of s.doc.steps) if (step.token && step.token !== 'none') expect(types.has(step.token), `${s.file} step ${step.id}`).toBe(true);

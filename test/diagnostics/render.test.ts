@@ -7,13 +7,13 @@ const source = ['---', 'endpoint: "GET /x"', '---', '', '```yaml', 'steps:', '  
 
 describe('renderDiagnostic', () => {
   it('prints code, file:line:col, the source line and a caret under the key, hurl-style', () => {
-    const d = diag('error', 'EV-TEST', 'unknown step key "pathh"', {
+    const d = diag('error', 'unknown-step-key', 'unknown step key "pathh"', {
       span: { file: 'specs/a.md', line: 8, col: 5 },
       hint: 'did you mean "path"?',
     });
     expect(renderDiagnostic(d, { source })).toBe(
       [
-        'error[EV-TEST]: unknown step key "pathh"',
+        'error[unknown-step-key]: unknown step key "pathh"',
         ' --> specs/a.md:8:5',
         '  |',
         '8 |     pathh: "/x"',
@@ -23,9 +23,9 @@ describe('renderDiagnostic', () => {
   });
 
   it('falls back to the hint line without a source, and has no escape codes unless asked', () => {
-    const d = diag('warning', 'EV-W', 'something', { span: { file: 'a.md', line: 3, col: 1 }, hint: 'fix it' });
+    const d = diag('warning', 'unknown-key', 'something', { span: { file: 'a.md', line: 3, col: 1 }, hint: 'fix it' });
     const out = renderDiagnostic(d);
-    expect(out).toContain('warning[EV-W]: something');
+    expect(out).toContain('warning[unknown-key]: something');
     expect(out).toContain('a.md:3:1');
     expect(out).toContain('hint: fix it');
     expect(out).not.toMatch(/\u001b\[/);
@@ -33,7 +33,7 @@ describe('renderDiagnostic', () => {
   });
 
   it('uses the span end for the caret width when given', () => {
-    const d = diag('error', 'E', 'm', { span: { file: 'a.md', line: 2, col: 11, endLine: 2, endCol: 19 } });
+    const d = diag('error', 'bad-path', 'm', { span: { file: 'a.md', line: 2, col: 11, endLine: 2, endCol: 19 } });
     expect(renderDiagnostic(d, { source }).split('\n')[4]).toBe('  |           ^^^^^^^^');
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/types.js';
 import { createConformanceChecker } from '../../src/openapi/conformance.js';
 import { discrepancySection } from '../../src/openapi/discrepancies.js';
-import type { Finding, RunResult } from '../../src/run/result.js';
+import type { Finding, RunResult } from '../../src/result/result.js';
 import { runSpecs } from '../../src/run/scheduler/run-specs.js';
 import { readSpec } from '../../src/specfile/parse.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { discrepancyRows, discrepancySection, escapeCell } from '../../src/openapi/discrepancies.js';
-import type { Finding } from '../../src/run/result.js';
+import type { Finding } from '../../src/result/result.js';
 
 const f = (over: Partial<Finding> = {}): Finding => ({ stepId: 's1', aspect: 'status', documented: 'responses: 200', actual: 'returned 422', severity: 'warning', ...over });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConsoleReporter } from '../../src/report/console.js';
 import type { ReporterOptions } from '../../src/report/reporter.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/result/result.js';
 import { fixtureResult, SOURCES } from './fixture.js';
 
 function sink(isTTY: boolean): { out: ReporterOptions['stdout']; text: () => string } {

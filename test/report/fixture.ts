@@ -1,5 +1,5 @@
-import type { RunResult, SpecResult, StepResult } from '../../src/run/result.js';
-import { summarize } from '../../src/run/result.js';
+import type { RunResult, SpecResult, StepResult } from '../../src/result/result.js';
+import { summarize } from '../../src/result/result.js';
 
 /** A hand-built run with every verdict and the awkward cases reporters must survive. */
 

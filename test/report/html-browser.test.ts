@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult, SpecResult } from '../../src/run/result.js';
+import type { RunResult, SpecResult } from '../../src/result/result.js';
 import { formatValue, stripEscapes } from '../../src/report/format.js';
 import { renderFreshnessHtml, renderHtml } from '../../src/report/html/render.js';
 import { hasChromium, launchChromium, openReport } from '../helpers/browser.js';

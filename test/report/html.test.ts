@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SpecResult } from '../../src/run/result.js';
+import type { SpecResult } from '../../src/result/result.js';
 import { escapeHtml, jsonForScript, text } from '../../src/report/html/escape.js';
 import type { ClientData } from '../../src/report/html/data.js';
 import { bucketOf, freshnessBuckets, renderFreshnessHtml, renderHtml, type FreshnessRow } from '../../src/report/html/render.js';
@@ -182,7 +182,9 @@ describe('html reporter', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ev-html-rep-'));
     try {
       const opts = { stdout: { write: () => true }, cwd: dir, color: false, quiet: true, verbose: false, sources: () => undefined, now: () => NOW };
-      const [reporter] = await createReporters(['html:out/r.html'], opts);
+      const created = await createReporters(['html:out/r.html'], opts);
+      if (!created.ok) throw new Error(created.error);
+      const [reporter] = created.value;
       await reporter!.finish(fixtureResult());
       const written = await readFile(path.join(dir, 'out/r.html'), 'utf8');
       expect(written).toBe(renderHtml(fixtureResult(), { now: () => NOW }));

@@ -49,6 +49,16 @@ describe('JSON report', () => {
     expect(back.specs[1]?.steps[0]?.span).toEqual({ file: 'specs/platform/broken.md', line: 9, col: 5 });
   });
 
+  it('carries the tables a run updated (before and after), validates, and reads them back; absent when none', () => {
+    const result = fixtureResult();
+    result.specs[0]!.tableUpdates = [{ table: 'fields', before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |' }];
+    const doc = JSON.parse(renderJson(result)) as ReturnType<typeof toReportJson>;
+    expect(reportValidator()(doc)).toBe(true);
+    expect(doc.specs[0]!.tableUpdates).toEqual([{ table: 'fields', before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |' }]);
+    expect('tableUpdates' in doc.specs[1]!).toBe(false);
+    expect(fromReportJson(doc).specs[0]!.tableUpdates).toEqual(result.specs[0]!.tableUpdates);
+  });
+
   it('docs/report.schema.json is the exported schema (regenerate with `endpoint-verify schema --report`)', async () => {
     const committed = await readFile(path.resolve(import.meta.dirname, '../../docs/report.schema.json'), 'utf8');
     expect(committed).toBe(`${JSON.stringify(reportJsonSchema, null, 2)}\n`);

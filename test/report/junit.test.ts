@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { junitReport, xmlAttr, xmlText } from '../../src/report/junit.js';
-import type { SpecResult } from '../../src/run/result.js';
+import type { SpecResult } from '../../src/result/result.js';
 import { fixtureResult, fixtureSpecs } from './fixture.js';
 
 interface XmlNode {

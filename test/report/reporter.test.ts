@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportValidator } from '../../src/report/merge.js';
 import { createReporters } from '../../src/cli/reporters.js';
-import { parseReporterEntry, ReporterEntryError, type ReporterOptions } from '../../src/report/reporter.js';
+import { parseReporterEntry, type ReporterOptions } from '../../src/report/reporter.js';
 import { fixtureResult } from './fixture.js';
 
 let dir: string;
@@ -20,25 +20,28 @@ function options(out: string[] = []): ReporterOptions {
 }
 
 describe('createReporters', () => {
-  it('throws a one-line ReporterEntryError for an unknown kind or a missing file', async () => {
-    for (const entry of ['foo:x', 'json', 'json:', 'junit', 'console:x.txt']) {
-      const err = await createReporters([entry], options()).catch((e: unknown) => e);
-      expect(err, entry).toBeInstanceOf(ReporterEntryError);
-      expect((err as Error).message, entry).not.toContain('\n');
-    }
-    await expect(createReporters(['foo:x'], options())).rejects.toThrow(/unknown reporter "foo"/);
-    await expect(createReporters(['json'], options())).rejects.toThrow(/needs a file/);
-    await expect(createReporters(['json:a.json', 'junit:a.json'], options())).rejects.toThrow(/same file/);
+  it('fails with a one-line message for an unknown kind or a missing file', async () => {
+    const failure = async (entries: string[]): Promise<string> => {
+      const out = await createReporters(entries, options());
+      if (out.ok) throw new Error(`expected ${entries.join(' ')} to be refused`);
+      return out.error;
+    };
+    for (const entry of ['foo:x', 'json', 'json:', 'junit', 'console:x.txt']) expect(await failure([entry]), entry).not.toContain('\n');
+    expect(await failure(['foo:x'])).toMatch(/unknown reporter "foo"/);
+    expect(await failure(['json'])).toMatch(/needs a file/);
+    expect(await failure(['json:a.json', 'junit:a.json'])).toMatch(/same file/);
   });
 
   it('resolves file paths against cwd', () => {
-    expect(parseReporterEntry('html:out/r.html', '/w')).toEqual({ kind: 'html', file: path.resolve('/w', 'out/r.html') });
-    expect(parseReporterEntry('console', '/w')).toEqual({ kind: 'console' });
+    expect(parseReporterEntry('html:out/r.html', '/w')).toEqual({ ok: true, value: { kind: 'html', file: path.resolve('/w', 'out/r.html') } });
+    expect(parseReporterEntry('console', '/w')).toEqual({ ok: true, value: { kind: 'console' } });
   });
 
   it('writes every file reporter at finish, creating folders, leaving no temp files', async () => {
     const out: string[] = [];
-    const reporters = await createReporters(['console', 'json:a/b/report.json', 'junit:a/junit.xml', 'markdown:a/report.md'], options(out));
+    const created = await createReporters(['console', 'json:a/b/report.json', 'junit:a/junit.xml', 'markdown:a/report.md'], options(out));
+    if (!created.ok) throw new Error(created.error);
+    const reporters = created.value;
     expect(reporters).toHaveLength(4);
     await expect(readdir(path.join(dir, 'a'))).rejects.toThrow();
     for (const r of reporters) await r.finish(fixtureResult());

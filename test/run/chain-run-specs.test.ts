@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
 import { runSpecs } from '../../src/run/scheduler/run-specs.js';
-import type { RunResult } from '../../src/run/result.js';
+import type { RunResult } from '../../src/result/result.js';
 import { readSpec } from '../../src/specfile/parse.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runChain, type ChainContext, type ChainResult } from '../../src/run/chain/run-chain.js';
 import type { ConformanceInput } from '../../src/openapi/types.js';
 import type { LoadedSpec } from '../../src/specfile/parse.js';
-import type { StepResult } from '../../src/run/result.js';
+import type { StepResult } from '../../src/result/result.js';
 import { chainContext, loadSpec, specText, testApi, testEnvironment, TOKEN } from '../helpers/chain-harness.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

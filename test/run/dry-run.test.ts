@@ -6,6 +6,7 @@ import { runChain } from '../../src/run/chain/run-chain.js';
 import { createRedactor } from '../../src/secret/index.js';
 import { chainContext, loadSpec, specText, testApi, testEnvironment, TOKEN } from '../helpers/chain-harness.js';
 import { startTestServer } from '../helpers/test-server.js';
+import { ok } from '../../src/result/ok.js';
 
 const { deps: fake } = fakeDeps(async () => {
   throw new Error('dry-run must not run a chain');
@@ -201,7 +202,7 @@ describe('dry-run and the run send one plan', () => {
       const run = await runChain(spec, ctx);
       await ctx.http.close?.();
       const got = server.requests[0]!;
-      const [entry] = await renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ctx.api });
+      const [entry] = await renderDryRun({ specs: [spec], environment: ctx.environment, env: ctx.env }, { ...deps, createRedactor, apiForSpec: () => ok(ctx.api) });
       const curl = curlRequest(entry!.curl);
       const sent = new URL(got.rawUrl, server.url);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { verdictOf } from '../../src/run/chain/run-chain.js';
-import type { StepErrorCode, StepResult } from '../../src/run/result.js';
+import type { StepErrorCode, StepResult } from '../../src/result/result.js';
 
 /** The outcome table of docs/results.md, code by code, and the exit-code precedence. */
 

@@ -2,11 +2,12 @@ import path from 'node:path';
 import type { ApiConfig, Environment } from '../../src/config/types.js';
 import { diag } from '../../src/diagnostics/diagnostic.js';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';
-import type { StepResult, Verdict, WriteBackResult } from '../../src/run/result.js';
+import type { StepResult, Verdict, WriteBackResult } from '../../src/result/result.js';
 import type { HttpClient, Redactor, SchedulerDeps, WriteBackRequest } from '../../src/run/scheduler/deps.js';
 import type { RunOptions } from '../../src/run/scheduler/run-specs.js';
 import type { FrontMatter, ParsedStep, Step } from '../../src/specfile/model.js';
 import type { LoadedSpec } from '../../src/specfile/parse.js';
+import { fail, ok } from '../../src/result/ok.js';
 
 /** Small stand-ins for the scheduler's collaborators, so its own logic is tested alone. */
 
@@ -108,7 +109,7 @@ export function fakeDeps(
     apiForSpec: (environment, _abs, fm) => {
       const wanted = typeof fm.api === 'string' ? fm.api : environment.apis[0]?.name;
       const found = environment.apis.find((a) => a.name === wanted);
-      return found ?? diag('error', 'config-api', `no API named "${String(wanted)}" in environment "${environment.name}"`);
+      return found ? ok(found) : fail(diag('error', 'config-api', `no API named "${String(wanted)}" in environment "${environment.name}"`));
     },
     resolveToken: (a, type, env) => {
       const name = `VERIFY_TOKEN_${type.toUpperCase()}`;

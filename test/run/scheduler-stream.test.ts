@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';
-import type { RunEvent } from '../../src/run/result.js';
+import type { RunEvent } from '../../src/result/result.js';
 import { runSpecs } from '../../src/run/scheduler/run-specs.js';
 import type { LoadedSpec } from '../../src/specfile/parse.js';
 import { chainResult, fakeSpec, ROOT, runOptions, stepResult } from './scheduler-fakes.js';

@@ -2,7 +2,7 @@ import { createRedactor } from '../../src/secret/index.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChainContext, ChainResult } from '../../src/run/chain/run-chain.js';
-import type { RunEvent } from '../../src/run/result.js';
+import type { RunEvent } from '../../src/result/result.js';
 import { runSpecs } from '../../src/run/scheduler/run-specs.js';
 import type { LoadedSpec } from '../../src/specfile/parse.js';
 import { api, chainResult, deferred, environment, fakeSpec, ROOT, runOptions, stepResult, tick } from './scheduler-fakes.js';
@@ -394,7 +394,7 @@ describe('runSpecs: use', () => {
 
   it('a used spec with parse errors blocks the user with the error and its line', async () => {
     const broken = fakeSpec('broken.md');
-    broken.diagnostics.push({ code: 'yaml', severity: 'error', message: 'bad front-matter', span: { file: broken.file, line: 3, col: 1 } });
+    broken.diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: 'bad front-matter', span: { file: broken.file, line: 3, col: 1 } });
     const user = fakeSpec('a.md', {}, [{ use: 'broken.md' }]);
     const { opts } = options([user], usingChain(), { loadSpec: loader([broken]) });
     const result = await runSpecs(opts);

@@ -1,19 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runChain } from '../../src/run/chain/run-chain.js';
-import { builtins, isJsonMediaType, renderBody, renderHeader, renderPath, renderString, renderValue, TemplateError, type Lookup } from '../../src/run/template.js';
+import { builtins, isJsonMediaType, renderBody, renderHeader, renderPath, renderString, renderValue, type Lookup, type TemplateProblem } from '../../src/run/template.js';
+import type { Result } from '../../src/result/ok.js';
 import { chainContext, loadSpec, specText } from '../helpers/chain-harness.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const vars = (o: Record<string, unknown>): Lookup => (name) => o[name];
 
-function templateError(fn: () => unknown): TemplateError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TemplateError) return e;
-    throw e;
-  }
-  throw new Error('expected a TemplateError');
+function templateError(r: Result<unknown, TemplateProblem>): TemplateProblem {
+  if (r.ok) throw new Error(`expected a template problem, got ${String(r.value)}`);
+  return r.error;
+}
+
+function value<T>(r: Result<T, TemplateProblem>): T {
+  if (!r.ok) throw new Error(`expected a value, got: ${r.error.message}`);
+  return r.value;
 }
 
 describe('path values', () => {
@@ -26,13 +27,13 @@ describe('path values', () => {
       ['cli 001', 'cli%20001'],
       ['ünï', '%C3%BCn%C3%AF'],
     ];
-    for (const [value, encoded] of cases) expect(renderPath('/clients/{{id}}/x', vars({ id: value }))).toBe(`/clients/${encoded}/x`);
-    expect(renderPath('/n/{{ n }}', vars({ n: 42 }))).toBe('/n/42');
+    for (const [raw, encoded] of cases) expect(value(renderPath('/clients/{{id}}/x', vars({ id: raw })))).toBe(`/clients/${encoded}/x`);
+    expect(value(renderPath('/n/{{ n }}', vars({ n: 42 })))).toBe('/n/42');
   });
 
   it('refuses ".", "..", CR, LF, NUL and empty values, naming the variable', () => {
     for (const bad of ['.', '..', 'a\rb', 'a\nb', 'a\0b', '']) {
-      const e = templateError(() => renderPath('/c/{{id}}', vars({ id: bad })));
+      const e = templateError(renderPath('/c/{{id}}', vars({ id: bad })));
       expect(e.variable).toBe('id');
       expect(e.at).toBe('path');
       expect(e.message).toContain('{{id}}');
@@ -40,35 +41,35 @@ describe('path values', () => {
   });
 
   it('an undefined variable or an object where a string is needed is an error naming it and where it is', () => {
-    const undef = templateError(() => renderPath('/c/{{client_id}}', vars({})));
+    const undef = templateError(renderPath('/c/{{client_id}}', vars({})));
     expect(undef.message).toMatch(/\{\{client_id\}\} is not defined \(in the path\)/);
-    const obj = templateError(() => renderString('x-{{o}}', vars({ o: { a: 1 } }), 'params.q'));
+    const obj = templateError(renderString('x-{{o}}', vars({ o: { a: 1 } }), 'params.q'));
     expect(obj.message).toBe('{{o}} is an object, but query parameter q needs a string');
-    expect(templateError(() => renderString('{{l}}', vars({ l: [1] }), 'headers.X-L')).message).toMatch(/is a list, but header X-L/);
-    expect(templateError(() => renderString('{{n}}', vars({ n: null }), 'path')).message).toMatch(/is null/);
+    expect(templateError(renderString('{{l}}', vars({ l: [1] }), 'headers.X-L')).message).toMatch(/is a list, but header X-L/);
+    expect(templateError(renderString('{{n}}', vars({ n: null }), 'path')).message).toMatch(/is null/);
   });
 
   it('header values refuse line breaks that would add headers', () => {
-    expect(renderHeader('Bearer {{t}}', vars({ t: 'abc' }), 'headers.Authorization')).toBe('Bearer abc');
-    expect(templateError(() => renderHeader('{{t}}', vars({ t: 'a\r\nX-Evil: 1' }), 'headers.X-T')).variable).toBe('t');
+    expect(value(renderHeader('Bearer {{t}}', vars({ t: 'abc' }), 'headers.Authorization'))).toBe('Bearer abc');
+    expect(templateError(renderHeader('{{t}}', vars({ t: 'a\r\nX-Evil: 1' }), 'headers.X-T')).variable).toBe('t');
   });
 });
 
 describe('body values', () => {
   it('a string that is exactly "{{x}}" keeps x\'s JSON type; other strings are substituted', () => {
     const lookup = vars({ n: 5, ok: false, obj: { a: [1, 2] }, s: 'str' });
-    const out = renderValue({ n: '{{n}}', ok: '{{ ok }}', obj: '{{obj}}', label: 'id-{{n}}', list: ['{{s}}', 3], nested: { s: '{{s}}' } }, lookup);
+    const out = value(renderValue({ n: '{{n}}', ok: '{{ ok }}', obj: '{{obj}}', label: 'id-{{n}}', list: ['{{s}}', 3], nested: { s: '{{s}}' } }, lookup));
     expect(out).toEqual({ n: 5, ok: false, obj: { a: [1, 2] }, label: 'id-5', list: ['str', 3], nested: { s: 'str' } });
   });
 
   it('errors carry the location inside the body', () => {
-    const e = templateError(() => renderValue({ a: [{ b: '{{missing}}' }] }, vars({})));
+    const e = templateError(renderValue({ a: [{ b: '{{missing}}' }] }, vars({})));
     expect(e.at).toBe('body.a.0.b');
     expect(e.message).toMatch(/\(in the body \(a\.0\.b\)\)/);
   });
 
   it('a "__proto__" key stays data', () => {
-    const out = renderValue(JSON.parse('{"__proto__": {"polluted": "{{v}}"}}'), vars({ v: 'x' })) as Record<string, unknown>;
+    const out = value(renderValue(JSON.parse('{"__proto__": {"polluted": "{{v}}"}}'), vars({ v: 'x' }))) as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ polluted: 'x' });
   });
@@ -83,7 +84,7 @@ describe('built-ins', () => {
     expect(b('$uuid')).not.toBe(b('$uuid'));
     expect(Number.isInteger(b('$randomInt'))).toBe(true);
     expect(b('$nope')).toBeUndefined();
-    expect(renderValue({ at: '{{$timestamp}}', s: 't={{$timestamp}}' }, b)).toEqual({ at: 1770193800, s: 't=1770193800' });
+    expect(value(renderValue({ at: '{{$timestamp}}', s: 't={{$timestamp}}' }, b))).toEqual({ at: 1770193800, s: 't=1770193800' });
   });
 });
 
@@ -177,36 +178,36 @@ describe('templating through a chain against a server', () => {
 
 describe('JSON text bodies (body: | sent as JSON)', () => {
   it('inside a JSON string a value is JSON-escaped', () => {
-    const text = renderBody('{"customer": "{{name}}", "note": "a \\"{{name}}\\" b"}', 'application/json', vars({ name: 'Jo "JD" Doe\n' }));
+    const text = value(renderBody('{"customer": "{{name}}", "note": "a \\"{{name}}\\" b"}', 'application/json', vars({ name: 'Jo "JD" Doe\n' })));
     expect(JSON.parse(text)).toEqual({ customer: 'Jo "JD" Doe\n', note: 'a "Jo "JD" Doe\n" b' });
   });
 
   it('outside a string a value is written as its JSON value, exact big integers included', () => {
-    const text = renderBody('{"limit": {{n}}, "id": {{id}}, "name": {{name}}, "on": {{on}}}', 'application/json; charset=utf-8', vars({ n: 25, id: 9007199254740993n, name: 'Jo', on: true }));
+    const text = value(renderBody('{"limit": {{n}}, "id": {{id}}, "name": {{name}}, "on": {{on}}}', 'application/json; charset=utf-8', vars({ n: 25, id: 9007199254740993n, name: 'Jo', on: true })));
     expect(text).toBe('{"limit": 25, "id": 9007199254740993, "name": "Jo", "on": true}');
   });
 
   it('a text body with another content type is substituted as written', () => {
-    expect(renderBody('name={{name}}', 'text/plain', vars({ name: 'Jo "JD"' }))).toBe('name=Jo "JD"');
+    expect(value(renderBody('name={{name}}', 'text/plain', vars({ name: 'Jo "JD"' })))).toBe('name=Jo "JD"');
     expect(isJsonMediaType('application/problem+json')).toBe(true);
     expect(isJsonMediaType('text/plain')).toBe(false);
   });
 
   it('a structured body keeps "{{x}}" typed and serializes big integers exactly', () => {
-    expect(renderBody({ limit: '{{n}}', id: '{{id}}', label: 'page {{n}}' }, 'application/json', vars({ n: 25, id: 9007199254740993n }))).toBe(
+    expect(value(renderBody({ limit: '{{n}}', id: '{{id}}', label: 'page {{n}}' }, 'application/json', vars({ n: 25, id: 9007199254740993n })))).toBe(
       '{"limit":25,"id":9007199254740993,"label":"page 25"}',
     );
   });
 
   it('an undefined variable is an error in every body context', () => {
-    expect(templateError(() => renderBody('{"a": {{x}}}', 'application/json', vars({}))).variable).toBe('x');
-    expect(templateError(() => renderBody('{"a": "{{x}}"}', 'application/json', vars({}))).variable).toBe('x');
+    expect(templateError(renderBody('{"a": {{x}}}', 'application/json', vars({}))).variable).toBe('x');
+    expect(templateError(renderBody('{"a": "{{x}}"}', 'application/json', vars({}))).variable).toBe('x');
   });
 });
 
 describe('big integers in paths and queries', () => {
   it('are written with all their digits', () => {
-    expect(renderPath('/orders/{{id}}', vars({ id: 9007199254740993n }))).toBe('/orders/9007199254740993');
-    expect(renderString('{{id}}', vars({ id: 9007199254740993n }), 'params.id')).toBe('9007199254740993');
+    expect(value(renderPath('/orders/{{id}}', vars({ id: 9007199254740993n })))).toBe('/orders/9007199254740993');
+    expect(value(renderString('{{id}}', vars({ id: 9007199254740993n }), 'params.id'))).toBe('9007199254740993');
   });
 });

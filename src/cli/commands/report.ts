@@ -41,12 +41,12 @@ Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or 
         }
       }
       const merged = mergeReports(docs);
-      if (!merged.result) {
-        for (const d of merged.diagnostics) io.stderr.write(`error[${d.code}]: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+      if (!merged.ok) {
+        for (const d of merged.error) io.stderr.write(`error[${d.code}]: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
         setExit(EXIT.usage);
         return;
       }
-      const reporters = await createReporters(withConsole(flags.reporter, false), {
+      const created = await createReporters(withConsole(flags.reporter, false), {
         stdout: io.stdout,
         cwd: io.cwd,
         color: useColor(io.stdout, io.env),
@@ -54,9 +54,14 @@ Exit codes: as verify's, from the merged outcomes (0 all verified, 1 failing or 
         verbose: false,
         sources: () => undefined,
       });
-      const failures = await finishReporters(reporters, merged.result);
+      if (!created.ok) {
+        io.stderr.write(`error: ${created.error}\n`);
+        setExit(EXIT.usage);
+        return;
+      }
+      const failures = await finishReporters(created.value, merged.value);
       for (const f of failures) io.stderr.write(`error: the ${f.label} could not be written: ${f.message}\n`);
-      await githubRunOutput(merged.result, io);
-      setExit(exitCodeFor(merged.result, { runtime: failures.length > 0 }));
+      await githubRunOutput(merged.value, io);
+      setExit(exitCodeFor(merged.value, { runtime: failures.length > 0 }));
     });
 }

@@ -1,4 +1,4 @@
-import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../../run/result.js';
+import type { AssertionResult, Finding, RunResult, SpecResult, StepResult } from '../../result/result.js';
 import { diagnosticLines, formatAge, formatDuration, formatValue, oneLine, pointerLines, specReason, stripEscapes } from '../format.js';
 
 /**

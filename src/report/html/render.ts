@@ -1,4 +1,4 @@
-import type { RunResult } from '../../run/result.js';
+import type { RunResult } from '../../result/result.js';
 import { VERDICTS } from '../format.js';
 import { ageText, clientData, lastVerifiedAt } from './data.js';
 import { cspHash, escapeHtml, jsonForScript, text } from './escape.js';

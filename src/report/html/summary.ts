@@ -1,5 +1,5 @@
 import { failedWriteBacks } from '../../result/write-back-failures.js';
-import type { RunResult, SpecResult, Verdict } from '../../run/result.js';
+import type { RunResult, SpecResult, Verdict } from '../../result/result.js';
 import { formatDuration, VERDICT_SYMBOL, VERDICTS } from '../format.js';
 import { escapeHtml, text } from './escape.js';
 

@@ -4,7 +4,7 @@ import { toDoubles } from '../json-value.js';
 import type { ChainContext, HttpRequest } from './types.js';
 import { gatewayBase } from './request.js';
 import type { ResponseView } from '../extract.js';
-import type { AssertionResult, Finding } from '../result.js';
+import type { AssertionResult, Finding } from '../../result/result.js';
 
 /**
  * After a step got a response, asks the OpenAPI checker whether the response

@@ -3,8 +3,8 @@ import type { ParsedStep } from '../../specfile/model.js';
 import type { ChainContext, HttpRequest } from './types.js';
 import type { Token } from './token.js';
 import { addToken, isSecretName, MASK, tokenSecrets } from '../../secret/index.js';
-import type { StepError } from '../result.js';
-import { renderBody, renderHeader, renderPath, renderString, TemplateError, type Lookup } from '../template.js';
+import type { StepError } from '../../result/result.js';
+import { renderBody, renderHeader, renderPath, renderString, type Lookup, type TemplateProblem } from '../template.js';
 
 /**
  * Turns a parsed step into the request to send: gateway + templated path +
@@ -57,8 +57,8 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
   headers[name] = value;
 }
 
-/** Where a template error points: the `{{name}}` at that location, else any use of the name, else the step. */
-function located(parsed: ParsedStep, err: TemplateError): string {
+/** Where a template problem points: the `{{name}}` at that location, else any use of the name, else the step. */
+function located(parsed: ParsedStep, err: TemplateProblem): string {
   const ref = parsed.templates.find((t) => t.name === err.variable && t.at === err.at) ?? parsed.templates.find((t) => t.name === err.variable);
   const span = ref?.span ?? parsed.span;
   return `${span.file}:${span.line}:${span.col}`;
@@ -97,7 +97,6 @@ export function planRequest(
   const base = gatewayBase(ctx);
   if (!base) return { error: { code: 'refused', message: `API "${ctx.api.name}" has no ${ctx.gateway} gateway URL configured` } };
 
-  let url: string;
   let body: string | undefined;
   const headers: Record<string, string> = { Accept: 'application/json' };
   const credentialHeaders = new Set<string>([(token?.auth ?? ctx.api.auth).header, 'Cookie']);
@@ -105,39 +104,43 @@ export function planRequest(
   if (token) addToken(ctx.redact, token.value, token.auth);
   /** Lower-case header name -> what outputs show for it, for headers carrying a credential. */
   const masked = new Map<string, string>();
-  try {
-    const path = renderPath(rawPath, lookup);
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(s.params ?? {})) query.append(k, renderString(String(v), lookup, `params.${k}`));
-    const qs = query.toString();
-    url = `${base}${path}${qs ? `${path.includes('?') ? '&' : '?'}${qs}` : ''}`;
+  const templateError = (p: TemplateProblem): { error: StepError } => ({ error: { code: 'template', message: `${p.message} (${located(parsed, p)})` } });
+  const path = renderPath(rawPath, lookup);
+  if (!path.ok) return templateError(path.error);
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(s.params ?? {})) {
+    const value = renderString(String(v), lookup, `params.${k}`);
+    if (!value.ok) return templateError(value.error);
+    query.append(k, value.value);
+  }
+  const qs = query.toString();
+  const url = `${base}${path.value}${qs ? `${path.value.includes('?') ? '&' : '?'}${qs}` : ''}`;
 
-    if (s.body !== undefined) {
-      // The step's own Content-Type (set below) decides whether a text body is JSON text.
-      const own = Object.entries(s.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      body = renderBody(s.body, own === undefined ? 'application/json' : String(own), lookup);
-      headers['Content-Type'] = 'application/json';
+  if (s.body !== undefined) {
+    // The step's own Content-Type (set below) decides whether a text body is JSON text.
+    const own = Object.entries(s.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+    const rendered = renderBody(s.body, own === undefined ? 'application/json' : String(own), lookup);
+    if (!rendered.ok) return templateError(rendered.error);
+    body = rendered.value;
+    headers['Content-Type'] = 'application/json';
+  }
+  if (token) {
+    setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));
+    // The scheme is no secret and says which credential went (RFC 9110 §11.4: credentials = auth-scheme [ token68 ]).
+    const scheme = token.auth.scheme.trim();
+    masked.set(token.auth.header.toLowerCase(), scheme === '' ? MASK : `${scheme} ${MASK}`);
+  }
+  for (const [k, v] of Object.entries(s.headers ?? {})) {
+    const value = renderHeader(String(v), lookup, `headers.${k}`);
+    if (!value.ok) return templateError(value.error);
+    // The step's own value replaces the token's: its scheme is not known, so it is masked whole.
+    masked.delete(k.toLowerCase());
+    if (isSecretName(k)) {
+      ctx.redact.add(value.value);
+      secrets.push(value.value);
+      credentialHeaders.add(k);
     }
-    if (token) {
-      setHeader(headers, token.auth.header, authHeaderValue(token.auth, token.value));
-      // The scheme is no secret and says which credential went (RFC 9110 §11.4: credentials = auth-scheme [ token68 ]).
-      const scheme = token.auth.scheme.trim();
-      masked.set(token.auth.header.toLowerCase(), scheme === '' ? MASK : `${scheme} ${MASK}`);
-    }
-    for (const [k, v] of Object.entries(s.headers ?? {})) {
-      const value = renderHeader(String(v), lookup, `headers.${k}`);
-      // The step's own value replaces the token's: its scheme is not known, so it is masked whole.
-      masked.delete(k.toLowerCase());
-      if (isSecretName(k)) {
-        ctx.redact.add(value);
-        secrets.push(value);
-        credentialHeaders.add(k);
-      }
-      setHeader(headers, k, value);
-    }
-  } catch (err) {
-    if (err instanceof TemplateError) return { error: { code: 'template', message: `${err.message} (${located(parsed, err)})` } };
-    throw err;
+    setHeader(headers, k, value.value);
   }
 
   // Belt and braces: whatever the templates produced, the request goes to the gateway's own origin.

@@ -5,7 +5,7 @@ import { specToken } from './token.js';
 import { baseResult, runStep } from './step.js';
 import type { ChainContext, ChainResult } from './types.js';
 import { addNamed } from '../../secret/index.js';
-import { stepErrorClass, type Finding, type StepResult } from '../result.js';
+import { stepErrorClass, type Finding, type StepResult } from '../../result/result.js';
 import { builtins, type Lookup } from '../template.js';
 
 export type { ChainContext, ChainResult } from './types.js';

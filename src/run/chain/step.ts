@@ -11,7 +11,7 @@ import type { ChainContext } from './types.js';
 import { checkExpect } from '../expect.js';
 import { registerSecretExtractions, ResponseView, runExtractions } from '../extract.js';
 import { addNamed, MASK } from '../../secret/index.js';
-import type { AssertionResult, Finding, StepError, StepOutcome, StepResult } from '../result.js';
+import type { AssertionResult, Finding, StepError, StepOutcome, StepResult } from '../../result/result.js';
 import type { Span } from '../../source/span.js';
 import type { Lookup } from '../template.js';
 

@@ -4,7 +4,7 @@ import type { TokenProvider } from '../../config/token-provider.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
 import type { SpecDocument } from '../../specfile/model.js';
 import type { ChainContext } from './types.js';
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 import type { TokenAnswer } from '../token/providers.js';
 
 /**

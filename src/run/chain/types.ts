@@ -2,7 +2,7 @@ import type { Redactor } from '../../secret/index.js';
 import type { VarValue } from '../../config/types.js';
 import type { ApiConfig, Environment } from '../../config/types.js';
 import type { ConformanceChecker } from '../../openapi/types.js';
-import type { Finding, Gateway, StepError, StepResult, Verdict } from '../result.js';
+import type { Finding, Gateway, StepError, StepResult, Verdict } from '../../result/result.js';
 import type { TokenProviders } from '../token/providers.js';
 import type { UseOutcome } from '../use-registry.js';
 

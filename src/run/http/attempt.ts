@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { decodeText, parseContentEncoding, readBody } from './body.js';
 import { classifyError } from './errors.js';
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 
 /** One HTTP exchange, no retries or redirects: send, read the capped body, classify failures. */
 

@@ -14,7 +14,7 @@ import {
   parseRetryAfter,
   sleep,
 } from './retry.js';
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 
 /**
  * The HTTP client every step goes through: deadlines, size cap, opt-in

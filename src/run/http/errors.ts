@@ -1,4 +1,4 @@
-import type { StepError } from '../result.js';
+import type { StepError } from '../../result/result.js';
 
 /**
  * Turns whatever undici or node:net threw into a short StepError. Messages are

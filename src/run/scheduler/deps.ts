@@ -9,7 +9,8 @@ import { createRedactor } from '../../secret/index.js';
 import { apiForSpec } from '../../config/api-for-spec.js';
 import { resolveToken } from '../../config/tokens.js';
 import { writeBack } from '../../specfile/write-back.js';
-import type { WriteBackResult } from '../result.js';
+import type { WriteBackResult } from '../../result/result.js';
+import type { Result } from '../../result/ok.js';
 
 /**
  * The scheduler's collaborators, gathered in one object so tests can swap any
@@ -28,7 +29,7 @@ export interface WriteBackRequest {
 
 export interface SchedulerDeps {
   runChain(spec: LoadedSpec, ctx: ChainContext): Promise<ChainResult>;
-  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): ApiConfig | Diagnostic;
+  apiForSpec(environment: Environment, absFile: string, frontMatter: FrontMatter): Result<ApiConfig, Diagnostic>;
   resolveToken(api: ApiConfig, type: string, env: Record<string, string | undefined>): { value?: string; tried: string[]; auth: AuthConfig };
   createHttpClient(opts: HttpClientOptions): HttpClient;
   createRedactor(secrets?: string[]): Redactor;

@@ -3,7 +3,7 @@ import type { ApiConfig, Environment } from '../../config/types.js';
 import { diag, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedSpec } from '../../specfile/parse.js';
 import type { ChainContext, ChainResult } from '../chain/run-chain.js';
-import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from '../result.js';
+import type { Gateway, GatewayAttempt, StepResult, TokenMatrixRow } from '../../result/result.js';
 import type { HttpClient, Redactor, SchedulerDeps } from './deps.js';
 import type { TokenProviders } from '../token/providers.js';
 import { tokenTypesOf } from '../chain/token.js';
@@ -68,12 +68,14 @@ export type Evaluation = NotRun | Ran;
 
 export async function evaluateSpec(spec: LoadedSpec, ctx: EvaluateContext): Promise<Evaluation> {
   const fm = spec.doc.frontMatter;
-  const api = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
-  if (!('baseUrl' in api)) {
+  const found = ctx.deps.apiForSpec(ctx.environment, spec.absPath, fm);
+  if (!found.ok) {
     // A problem of the spec's own `api:` key points at that key; one of the config's, at its line.
-    const span = api.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
-    return { kind: 'config', reason: `config: ${api.message}`, diagnostic: { ...api, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
+    const problem = found.error;
+    const span = problem.span ?? (typeof fm.api === 'string' ? spec.doc.frontMatterSpans.api : undefined) ?? { file: spec.file, line: 1, col: 1 };
+    return { kind: 'config', reason: `config: ${problem.message}`, diagnostic: { ...problem, span }, ...(typeof fm.api === 'string' ? { api: fm.api } : {}) };
   }
+  const api = found.value;
   addTokenSecrets(ctx, api, spec);
 
   const wantsFallback = ctx.fallback !== 'never' && fm.useFallbackApi === true;

@@ -13,7 +13,7 @@ import {
   type SpecResult,
   type StepResult,
   type WriteBackResult,
-} from '../result.js';
+} from '../../result/result.js';
 import { resolveDeps, type HttpClient, type Redactor, type SchedulerDeps } from './deps.js';
 import { evaluateSpec, tokenMatrix, type EvaluateContext, type Evaluation, type FallbackMode } from './evaluate.js';
 import { UseRegistry, type UseOutcome } from '../use-registry.js';
@@ -157,7 +157,7 @@ export async function runSpecs(opts: RunOptions): Promise<RunResult> {
   // A spec that does not run still belongs to its API's suite in the reports.
   const apiName = (spec: LoadedSpec): string => {
     const api = deps.apiForSpec(opts.environment, spec.absPath, spec.doc.frontMatter);
-    return 'baseUrl' in api ? api.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
+    return api.ok ? api.value.name : typeof spec.doc.frontMatter.api === 'string' ? spec.doc.frontMatter.api : '';
   };
   emit({ type: 'run-start', total: list ? list.length : (opts.streamPaths?.size ?? 0) });
   // A slot per spec in report order; with retain `counts` a quiet verified spec's slot is emptied.

@@ -3,7 +3,7 @@ import { loadUndici } from '../../lazy.js';
 import { describeProvider, type OAuth2Provider, type TokenProvider, type ValueSource } from '../../config/token-provider.js';
 import { addToken } from '../../secret/index.js';
 import type { ApiConfig, AuthConfig } from '../../config/types.js';
-import type { StepError, TokenProviderStats } from '../result.js';
+import type { StepError, TokenProviderStats } from '../../result/result.js';
 import { loadJose, loadOpenidClient } from '../../lazy.js';
 
 /**

@@ -185,6 +185,19 @@ export interface SpecResult {
   previousVerifiedAt?: string;
   previousStatus?: string;
   writeBack?: WriteBackResult;
+  /**
+   * Markdown tables of the spec file the run rewrote from what the API answered
+   * (owned docs tables), each with its text before and after. Absent when none.
+   */
+  tableUpdates?: TableUpdate[];
+}
+
+/** One owned Markdown table a run updated: which table, and its text before and after (redacted). */
+export interface TableUpdate {
+  /** The table's name as the spec file marks it. */
+  table: string;
+  before: string;
+  after: string;
 }
 
 export interface RunSummary {
