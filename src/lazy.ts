@@ -3,6 +3,7 @@ import type * as JsonP3 from 'json-p3';
 import type * as LosslessJson from 'lossless-json';
 import type * as Tinyglobby from 'tinyglobby';
 import type * as Undici from 'undici';
+import type * as Yaml from 'yaml';
 
 /**
  * The one place a third-party package is loaded on first use instead of at start-up: a run
@@ -82,4 +83,13 @@ export function loadLosslessJson(): typeof LosslessJson {
 /** tinyglobby, synchronously (its CommonJS build): for `isDynamicPattern` on a path with glob syntax. */
 export function loadTinyglobbySync(): typeof Tinyglobby {
   return require('tinyglobby') as typeof Tinyglobby;
+}
+
+/**
+ * yaml, synchronously: its Node build is CommonJS, so `require` returns the very module an import
+ * would. Loaded when a run writes a front-matter or meets YAML outside the fast reader's plain
+ * subset (`yaml/lib.ts`).
+ */
+export function loadYamlSync(): typeof Yaml {
+  return require('yaml') as typeof Yaml;
 }
