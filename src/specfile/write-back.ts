@@ -77,6 +77,11 @@ export interface WriteBackOptions {
    * just after. Lets a test make an edit land in the old file across the rename.
    */
   raceRename?: () => (() => void) | void;
+  /**
+   * Owned tables (--update-docs, src/specfile/tables/): applied after the front-matter edit to the
+   * text read under the lock, so the verdict and the tables land in one atomic write.
+   */
+  editText?: (text: string) => { text: string } | { error: string };
 }
 
 /** Removes this process's temp files and locks (after a signal, or any exit mid-write). */
@@ -120,7 +125,8 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     const currentBytes = readFileSync(real);
     const current = decode(currentBytes);
     const original = decode(opts.originalBytes);
-    if (!currentBytes.equals(opts.originalBytes) && maskOwnedValues(current.text) !== maskOwnedValues(original.text)) {
+    if (!tablesModule && (current.text.includes(MARKER) || original.text.includes(MARKER))) await loadTables();
+    if (!currentBytes.equals(opts.originalBytes) && maskOwned(current.text) !== maskOwned(original.text)) {
       return { outcome: 'conflict', message: 'changed during the run, not updated' };
     }
     const now = ownedValues(current.text);
@@ -130,8 +136,10 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     if (c.verifiedAt !== undefined) values.verifiedAt = c.verifiedAt;
     if (c.timesReusedDelta) values.timesReused = (now.timesReused ?? 0) + c.timesReusedDelta;
     if (c.useFallbackApi !== undefined) values.useFallbackApi = c.useFallbackApi;
-    const edited = editFrontMatter(current.text, values);
-    if ('error' in edited) return { outcome: 'error', message: edited.error.message };
+    const fm = editFrontMatter(current.text, values);
+    if ('error' in fm) return { outcome: 'error', message: fm.error.message };
+    const edited = opts.editText ? opts.editText(fm.text) : fm;
+    if ('error' in edited) return { outcome: 'error', message: edited.error };
     if (edited.text === current.text) return { outcome: 'unchanged' };
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
     registerOwned(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
@@ -163,7 +171,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
       const seen = fstatSync(old, { bigint: true });
       const nowBytes = readAll(old);
       if (!nowBytes.equals(currentBytes)) {
-        if (maskOwnedValues(decode(nowBytes).text) === maskOwnedValues(current.text)) return 'again';
+        if (maskOwned(decode(nowBytes).text) === maskOwned(current.text)) return 'again';
         return { outcome: 'conflict', message: 'changed while it was being written, not updated' };
       }
       const raced = opts.raceRename?.();
@@ -187,6 +195,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     }
     const changes: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) changes[k] = v;
+    if (edited.text !== fm.text) changes.tables = true;
     return { outcome: 'written', changes };
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
@@ -200,6 +209,22 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     }
     unregisterOwned(lock);
   }
+}
+
+/**
+ * The text without what runs own: the owned front-matter values and the owned tables' contents
+ * (another run may have rewritten either; a person's edit anywhere else is a conflict).
+ */
+function maskOwned(text: string): string {
+  const masked = maskOwnedValues(text);
+  return tablesModule && masked.includes(MARKER) ? tablesModule.maskOwnedTables(masked) : masked;
+}
+
+const MARKER = 'endpoint-verify:';
+/** The owned-table code (and its Markdown parser), loaded by the first write of a file that has markers. */
+let tablesModule: typeof import('./tables/apply.js') | undefined;
+async function loadTables(): Promise<void> {
+  tablesModule ??= await import('./tables/apply.js');
 }
 
 let delayMs: number | undefined;

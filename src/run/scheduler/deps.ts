@@ -28,6 +28,8 @@ export interface WriteBackRequest {
   originalBytes: Buffer;
   roots: string[];
   changes: { status?: SpecStatus; verifiedAt?: string; timesReusedDelta?: number; useFallbackApi?: boolean };
+  /** Owned tables (--update-docs): applied to the text under the lock, in the same write. */
+  editText?: (text: string) => { text: string } | { error: string };
 }
 
 export interface SchedulerDeps {

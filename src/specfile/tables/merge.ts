@@ -25,8 +25,11 @@ export interface ObservedRow {
 export interface ObservedTable {
   kind: TableKind;
   rows: ObservedRow[];
-  /** Normalized keys whose observation is unknown: their rows are left as they are. */
-  unknown?: ReadonlySet<string>;
+  /**
+   * Normalized keys whose observation is unknown (a token the environment lacks, a run that got
+   * no answer): their rows are left as they are. `all`: no row is marked not observed.
+   */
+  unknown?: ReadonlySet<string> | 'all';
 }
 
 export interface MergeOptions {
@@ -67,7 +70,7 @@ export function mergeTable(source: TableSource | undefined, observed: ObservedTa
         if (def?.role === 'fill' && cell === '') return seen.cells[def.id] ?? '';
         return cell;
       });
-    } else if (observed.unknown?.has(key)) {
+    } else if (observed.unknown === 'all' || observed.unknown?.has(key)) {
       cells = old;
     } else {
       if (opts.prune) continue;

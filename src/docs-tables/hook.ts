@@ -1,0 +1,72 @@
+import { createTwoFilesPatch } from 'diff';
+import type { ApiConfig } from '../config/types.js';
+import type { DocsHook, DocsObservation, DocsPlan } from '../run/scheduler/observe.js';
+import type { SpecResult } from '../run/result.js';
+import type { LoadedSpec } from '../specfile/parse.js';
+import { applyObservedTables, findOwnedTables, KINDS, type OwnedRegion } from '../specfile/tables/index.js';
+import { observedTables } from './observed.js';
+
+/**
+ * The `docs` hook of a run (--update-docs / --check-docs): reads a spec's owned tables, says
+ * which token types its `auth` table needs observed, and plans the new tables from what the run
+ * observed. The same plan is applied again to the text under the write lock (so a person's edit
+ * of a Notes cell during the run is kept).
+ */
+export function createDocsHook(opts: { mode: 'update' | 'check'; prune: boolean; conformance: boolean }): DocsHook {
+  const regionsOf = (spec: LoadedSpec): OwnedRegion[] => findOwnedTables(spec.doc.text).regions;
+  return {
+    mode: opts.mode,
+    tokenTypes(spec: LoadedSpec, api: ApiConfig): string[] | undefined {
+      const auth = regionsOf(spec).find((r) => r.kind === 'auth');
+      if (!auth) return undefined;
+      return authTokenTypes(spec, api, auth);
+    },
+    plan(spec: LoadedSpec, _result: SpecResult, observations: DocsObservation[]): DocsPlan | undefined {
+      const regions = regionsOf(spec);
+      if (regions.length === 0) return undefined;
+      const observed = observedTables(
+        regions.map((r) => r.kind),
+        observations,
+        { conformance: opts.conformance },
+      );
+      const applied = applyObservedTables(spec.doc.text, observed, { prune: opts.prune });
+      const text = spec.doc.text;
+      return {
+        tables: applied.changes.map((c) => {
+          if (c.before === c.after) return { kind: c.kind, line: c.line, before: c.before, after: c.after, status: 'unchanged' as const };
+          // One table's change alone, so each stale table gets its own diff (with the file's line numbers).
+          const one = applyObservedTables(text, observed.filter((o) => o.kind === c.kind), { prune: opts.prune }).text;
+          const diff = createTwoFilesPatch(`a/${spec.file}`, `b/${spec.file}`, text, one, '', '', { context: 3 }).replace(/^=+\n/, '');
+          return { kind: c.kind, line: c.line, before: c.before, after: c.after, status: 'stale' as const, diff };
+        }),
+        edit: (text) => ({ text: applyObservedTables(text, observed, { prune: opts.prune }).text }),
+      };
+    },
+  };
+}
+
+/**
+ * The token types an auth table asks about: the spec's `tokens:`, and each row's key matched to
+ * the API's configured token types (case and punctuation ignored: "Staff" is `staff`, "Super
+ * Admin" is `super_admin`); a key that names no configured type is tried as written, lower-cased.
+ */
+function authTokenTypes(spec: LoadedSpec, api: ApiConfig, auth: OwnedRegion): string[] {
+  const norm = KINDS.auth.normalizeKey;
+  const configured = Object.keys(api.tokens);
+  const out: string[] = [];
+  const add = (t: string): void => {
+    if (!out.some((o) => norm(o) === norm(t))) out.push(configured.find((c) => norm(c) === norm(t)) ?? t);
+  };
+  for (const t of spec.doc.frontMatter.tokens ?? []) if (typeof t === 'string') add(t);
+  const table = auth.table;
+  if (table) {
+    const keyIdx = Math.max(0, table.header.cells.findIndex((h) => KINDS.auth.columns[0]!.aliases.includes(h.toLowerCase().trim())));
+    for (const row of table.rows) {
+      const key = norm(row.cells[keyIdx] ?? '');
+      if (!key) continue;
+      const match = configured.find((c) => norm(c) === key);
+      add(match ?? (row.cells[keyIdx] ?? '').replace(/\(not observed\)\s*$/i, '').replace(/[`*_~]/g, '').trim().toLowerCase().replace(/\s+/g, '_'));
+    }
+  }
+  return out;
+}
