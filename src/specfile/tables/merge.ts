@@ -153,7 +153,8 @@ function render(
     if (was !== undefined) return was;
     return style.delimiterSpaced ? ' --- ' : '---';
   });
-  const keep = source !== undefined && o.sameShape && (!style.aligned || widths.every((w, i) => w === width(headerCells[i]!) - 2));
+  // Same columns, and (for an aligned table) the same column widths: header, delimiter and unchanged rows keep their bytes.
+  const keep = source !== undefined && o.sameShape && (!style.aligned || line(headerCells) === sourceText(source, source.header));
   const lines = keep ? [sourceText(source, source.header), sourceText(source, source.delimiterLine)] : [line(headerCells), line(delim)];
   for (const r of rows) {
     if (r.raw && source && (!style.aligned || keep)) lines.push(sourceText(source, r.raw));

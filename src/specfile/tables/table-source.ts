@@ -1,4 +1,5 @@
 import type { Table } from 'mdast';
+import stringWidth from 'string-width';
 
 /**
  * A GFM table as it is written in the file: its rows' raw cells (trimmed) and offsets, and the
@@ -103,7 +104,7 @@ function splitDelimiter(line: string): string[] {
   return s.split('|');
 }
 
-/** Display width as code points (what a fixed-width editor mostly shows). */
+/** Columns a fixed-width editor shows (emoji such as ✅ and CJK take two; string-width's rules). */
 export function width(s: string): number {
-  return [...s].length;
+  return stringWidth(s);
 }
