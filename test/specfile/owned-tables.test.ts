@@ -118,7 +118,7 @@ describe('owned tables', () => {
   it('fills empty markers with a new table in the file\'s line breaks', () => {
     const text = '# T\r\n\r\n<!-- endpoint-verify:responses -->\r\n<!-- /endpoint-verify:responses -->\r\n';
     const r = applyObservedTables(text, [{ kind: 'responses', rows: [{ key: '200', cells: { meaning: 'OK', observed: '`a`' } }] }]);
-    expect(r.text).toBe('# T\r\n\r\n<!-- endpoint-verify:responses -->\r\n| Status | Meaning | Observed |\r\n|---|---|---|\r\n| 200 | OK | `a` |\r\n<!-- /endpoint-verify:responses -->\r\n');
+    expect(r.text).toBe('# T\r\n\r\n<!-- endpoint-verify:responses -->\r\n| Status | Meaning | Observed |\r\n|--------|---------|----------|\r\n| 200 | OK | `a` |\r\n<!-- /endpoint-verify:responses -->\r\n');
     expect(r.changes[0]).toMatchObject({ kind: 'responses', line: 3, before: '' });
   });
 

@@ -115,7 +115,8 @@ function layout(source: TableSource | undefined, kind: TableKind): Column[] {
   return cols;
 }
 
-const DEFAULT_STYLE: TableStyle = { leadingPipe: true, trailingPipe: true, aligned: false, delimiterMatchesHeader: false, delimiterSpaced: false };
+/** A new table: the seed's style (`| a | b |`, dashes as wide as each header cell). */
+const DEFAULT_STYLE: TableStyle = { leadingPipe: true, trailingPipe: true, aligned: false, delimiterMatchesHeader: true, delimiterSpaced: false };
 
 function render(
   source: TableSource | undefined,
