@@ -268,6 +268,7 @@ async function execute(
               mode: flags.checkDocs ? 'check' : 'update',
               prune: flags.prune === true,
               conformance: flags.conformance !== 'off',
+              onProblem: (file, line, message) => io.stderr.write(`warning: ${file}:${line}: ${message}; that table is left as it is\n`),
             }),
           }
         : {}),

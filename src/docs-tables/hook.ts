@@ -12,8 +12,22 @@ import { observedTables } from './observed.js';
  * observed. The same plan is applied again to the text under the write lock (so a person's edit
  * of a Notes cell during the run is kept).
  */
-export function createDocsHook(opts: { mode: 'update' | 'check'; prune: boolean; conformance: boolean }): DocsHook {
-  const regionsOf = (spec: LoadedSpec): OwnedRegion[] => findOwnedTables(spec.doc.text).regions;
+export function createDocsHook(opts: {
+  mode: 'update' | 'check';
+  prune: boolean;
+  conformance: boolean;
+  /** Markers that do not pair up (their tables are left alone), once per spec. */
+  onProblem?(file: string, line: number, message: string): void;
+}): DocsHook {
+  const told = new Set<string>();
+  const regionsOf = (spec: LoadedSpec): OwnedRegion[] => {
+    const found = findOwnedTables(spec.doc.text);
+    if (!told.has(spec.absPath)) {
+      told.add(spec.absPath);
+      for (const p of found.problems) opts.onProblem?.(spec.file, p.line, p.message);
+    }
+    return found.regions;
+  };
   return {
     mode: opts.mode,
     tokenTypes(spec: LoadedSpec, api: ApiConfig): string[] | undefined {

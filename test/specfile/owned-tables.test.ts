@@ -132,3 +132,40 @@ describe('owned tables', () => {
     expect(applyObservedTables(text, [auth([['Staff', '✅', '200']])]).text).toBe(text);
   });
 });
+
+describe('owned tables in the write-back', () => {
+  const adopted = adoptTables(SEED).text;
+  const observed = [auth([['Staff', '✅', '422 via primary, 200 via fallback'], ['App', '❌', '422 via primary, 422 via fallback'], ['Directory', '❌', '422 via primary, 422 via fallback']])];
+
+  it('writes the verdict and the tables in one write, and keeps a Notes cell a person edited during the run', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { writeBack } = await import('../../src/specfile/write-back.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'ev-owned-'));
+    try {
+      const file = path.join(dir, 'spec.md');
+      // The run read `adopted`; meanwhile a person rewrote App's note.
+      const edited = adopted.replace('| App | ⚠️ | May fail via apigw, use fallback |', '| App | ⚠️ | Ask the platform team |');
+      await writeFile(file, edited);
+      const r = await writeBack({
+        file,
+        originalBytes: Buffer.from(adopted),
+        roots: [dir],
+        changes: { status: 'verified', timesReusedDelta: 1 },
+        editText: (t) => ({ text: applyObservedTables(t, observed).text }),
+      });
+      expect(r.outcome).toBe('written');
+      const now = await readFile(file, 'utf8');
+      expect(table(now, 'auth')).toContain('| App | ❌ | 422 via primary, 422 via fallback | Ask the platform team |');
+      expect(now).toContain('timesReused: 1');
+
+      // An edit outside the tables during the run is a conflict: nothing written.
+      await writeFile(file, adopted.replace('## Notes', '## Notes (edited)'));
+      const c = await writeBack({ file, originalBytes: Buffer.from(adopted), roots: [dir], changes: { status: 'failing' }, editText: (t) => ({ text: applyObservedTables(t, observed).text }) });
+      expect(c.outcome).toBe('conflict');
+      expect(await readFile(file, 'utf8')).toBe(adopted.replace('## Notes', '## Notes (edited)'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
