@@ -3,7 +3,7 @@ import type { ApiConfig } from '../config/types.js';
 import type { DocsHook, DocsObservation, DocsPlan } from '../run/scheduler/observe.js';
 import type { SpecResult } from '../run/result.js';
 import type { LoadedSpec } from '../specfile/parse.js';
-import { applyObservedTables, findOwnedTables, KINDS, type OwnedRegion } from '../specfile/tables/index.js';
+import { applyObservedTables, findOwnedTables, KINDS, type OwnedRegion, type OwnedTables } from '../specfile/tables/index.js';
 import { observedTables } from './observed.js';
 
 /**
@@ -19,37 +19,40 @@ export function createDocsHook(opts: {
   /** Markers that do not pair up (their tables are left alone), once per spec. */
   onProblem?(file: string, line: number, message: string): void;
 }): DocsHook {
-  const told = new Set<string>();
-  const regionsOf = (spec: LoadedSpec): OwnedRegion[] => {
+  // One parse per spec between tokenTypes() and plan() (the Markdown parser is the costly part).
+  const parsed = new Map<string, OwnedTables>();
+  const foundIn = (spec: LoadedSpec): OwnedTables => {
+    const known = parsed.get(spec.absPath);
+    if (known) return known;
     const found = findOwnedTables(spec.doc.text);
-    if (!told.has(spec.absPath)) {
-      told.add(spec.absPath);
-      for (const p of found.problems) opts.onProblem?.(spec.file, p.line, p.message);
-    }
-    return found.regions;
+    for (const p of found.problems) opts.onProblem?.(spec.file, p.line, p.message);
+    parsed.set(spec.absPath, found);
+    return found;
   };
   return {
     mode: opts.mode,
     tokenTypes(spec: LoadedSpec, api: ApiConfig): string[] | undefined {
-      const auth = regionsOf(spec).find((r) => r.kind === 'auth');
+      const auth = foundIn(spec).regions.find((r) => r.kind === 'auth');
       if (!auth) return undefined;
       return authTokenTypes(spec, api, auth);
     },
     plan(spec: LoadedSpec, _result: SpecResult, observations: DocsObservation[]): DocsPlan | undefined {
-      const regions = regionsOf(spec);
+      const found = foundIn(spec);
+      parsed.delete(spec.absPath);
+      const regions = found.regions;
       if (regions.length === 0) return undefined;
       const observed = observedTables(
         regions.map((r) => r.kind),
         observations,
         { conformance: opts.conformance },
       );
-      const applied = applyObservedTables(spec.doc.text, observed, { prune: opts.prune });
+      const applied = applyObservedTables(spec.doc.text, observed, { prune: opts.prune, found });
       const text = spec.doc.text;
       return {
         tables: applied.changes.map((c) => {
-          if (c.before === c.after) return { kind: c.kind, line: c.line, before: c.before, after: c.after, status: 'unchanged' as const };
+          if (!c.edit) return { kind: c.kind, line: c.line, before: c.before, after: c.after, status: 'unchanged' as const };
           // One table's change alone, so each stale table gets its own diff (with the file's line numbers).
-          const one = applyObservedTables(text, observed.filter((o) => o.kind === c.kind), { prune: opts.prune }).text;
+          const one = text.slice(0, c.edit.start) + c.edit.insert + text.slice(c.edit.end);
           const diff = createTwoFilesPatch(`a/${spec.file}`, `b/${spec.file}`, text, one, '', '', { context: 3 }).replace(/^=+\n/, '');
           return { kind: c.kind, line: c.line, before: c.before, after: c.after, status: 'stale' as const, diff };
         }),

@@ -125,9 +125,11 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     const currentBytes = readFileSync(real);
     const current = decode(currentBytes);
     const original = decode(opts.originalBytes);
-    if (!tablesModule && (current.text.includes(MARKER) || original.text.includes(MARKER))) await loadTables();
-    if (!currentBytes.equals(opts.originalBytes) && maskOwned(current.text) !== maskOwned(original.text)) {
-      return { outcome: 'conflict', message: 'changed during the run, not updated' };
+    if (!currentBytes.equals(opts.originalBytes)) {
+      // The owned-table code is needed only when more than owned values changed, in a file with markers.
+      const valuesOnly = maskOwnedValues(current.text) === maskOwnedValues(original.text);
+      if (!valuesOnly && !tablesModule && (current.text.includes(MARKER) || original.text.includes(MARKER))) await loadTables();
+      if (!valuesOnly && maskOwned(current.text) !== maskOwned(original.text)) return { outcome: 'conflict', message: 'changed during the run, not updated' };
     }
     const now = ownedValues(current.text);
     const values: OwnedValues = {};
@@ -221,7 +223,12 @@ function maskOwned(text: string): string {
 }
 
 const MARKER = 'endpoint-verify:';
-/** The owned-table code (and its Markdown parser), loaded by the first write of a file that has markers. */
+/**
+ * The owned-table code (and its Markdown parser), loaded by the first write that must compare a
+ * changed file with markers. Until then (in the check just before the rename, which cannot wait
+ * for a load) tables are compared as they are: another run's table rewrite is then a conflict,
+ * never a lost edit.
+ */
 let tablesModule: typeof import('./tables/apply.js') | undefined;
 async function loadTables(): Promise<void> {
   tablesModule ??= await import('./tables/apply.js');

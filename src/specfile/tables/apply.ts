@@ -1,7 +1,7 @@
 import type { TableKind } from './kinds.js';
 import { eolOf } from './markdown.js';
 import { mergeTable, type ObservedTable } from './merge.js';
-import { findOwnedTables, mayHaveOwnedTables, type OwnedProblem } from './owned.js';
+import { findOwnedTables, mayHaveOwnedTables, type OwnedProblem, type OwnedTables } from './owned.js';
 
 /**
  * Rewrites a spec file's owned tables from observations, by offsets: only the text between the
@@ -15,6 +15,8 @@ export interface TableChange {
   /** The table as it was ("" for empty markers) and as the observations make it. */
   before: string;
   after: string;
+  /** The edit of the text: `insert` replaces the characters from `start` to `end` (none when before === after). */
+  edit?: { start: number; end: number; insert: string };
 }
 
 export interface AppliedTables {
@@ -23,8 +25,12 @@ export interface AppliedTables {
   problems: OwnedProblem[];
 }
 
-export function applyObservedTables(text: string, observed: readonly ObservedTable[], opts: { prune?: boolean } = {}): AppliedTables {
-  const { regions, problems } = findOwnedTables(text);
+export function applyObservedTables(
+  text: string,
+  observed: readonly ObservedTable[],
+  opts: { prune?: boolean; /** `findOwnedTables(text)`, when the caller has it already. */ found?: OwnedTables } = {},
+): AppliedTables {
+  const { regions, problems } = opts.found ?? findOwnedTables(text);
   const eol = eolOf(text);
   const edits: { start: number; end: number; insert: string }[] = [];
   const changes: TableChange[] = [];
@@ -33,11 +39,16 @@ export function applyObservedTables(text: string, observed: readonly ObservedTab
     if (!obs) continue;
     const after = mergeTable(region.table, obs, { eol, ...(opts.prune ? { prune: true } : {}) });
     const before = region.table ? text.slice(region.table.start, region.table.end) : '';
-    changes.push({ kind: region.kind, line: region.line, before, after });
-    if (after === before) continue;
-    if (region.table) edits.push({ start: region.table.start, end: region.table.end, insert: after });
+    if (after === before) {
+      changes.push({ kind: region.kind, line: region.line, before, after });
+      continue;
+    }
     // Empty markers: the table goes on its own lines between them.
-    else edits.push({ start: region.open.end, end: region.close.start, insert: `${eol}${after}${eol}` });
+    const edit = region.table
+      ? { start: region.table.start, end: region.table.end, insert: after }
+      : { start: region.open.end, end: region.close.start, insert: `${eol}${after}${eol}` };
+    edits.push(edit);
+    changes.push({ kind: region.kind, line: region.line, before, after, edit });
   }
   let out = text;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.insert + out.slice(e.end);
