@@ -56,6 +56,11 @@ module.exports = {
       from: { path: inFolder('report') },
       to: { path: [inFolder('source', 'diagnostics', 'result', 'secret'), '^src/specfile/model\\.ts$'] },
     },
+    {
+      comment: 'docs-tables/: turns what a run observed into owned-table rows (the docs hook); above run/, below cli/, which wires it.',
+      from: { path: inFolder('docs-tables') },
+      to: { path: inFolder('source', 'diagnostics', 'result', 'specfile', 'config', 'openapi', 'run') },
+    },
     { comment: 'cli/ wires everything (sandbox/ included).', from: { path: inFolder('cli') }, to: { path: '^src/' } },
     { comment: 'src/index.ts, the public API, re-exports everything but the sandbox (its own export).', from: { path: '^src/index\\.ts$' }, to: { path: '^src/', pathNot: inFolder('sandbox') } },
   ],

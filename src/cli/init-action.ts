@@ -6,6 +6,7 @@ import { inferPlan, renderConfig, renderEnvExample, variablesOf } from '../confi
 import { discoverSpecFiles, displayPath } from '../specfile/discover.js';
 import { createExportsReader } from '../specfile/lint-run.js';
 import { readSpecSync, type LoadedSpec } from '../specfile/parse.js';
+import { adoptTables } from '../specfile/tables/index.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -68,6 +69,13 @@ export async function runInit(folder: string | undefined, flags: InitFlags, io: 
   const target = displayPath(io.cwd, specDir) || '.';
   // npx: the command a project that installed the package locally can run as written.
   out.write(`\nThen run:\n  npx endpoint-verify lint ${target}\n  npx endpoint-verify verify ${target}\n`);
+  // Hand-kept Response Codes / Authentication / Swagger Discrepancies tables can be kept true by runs.
+  const adoptable = specs.filter((s) => /endpoint-verify:|\n\|/.test(s.doc.text) && adoptTables(s.doc.text).adopted.length > 0).length;
+  if (adoptable > 0) {
+    out.write(
+      `\n${adoptable} spec${adoptable === 1 ? ' keeps' : 's keep'} tables by hand that runs can keep true (docs/spec-format.md, "Owned tables"):\n  npx endpoint-verify docs adopt ${target}\n  npx endpoint-verify verify ${target} --update-docs\n`,
+    );
+  }
   return EXIT.ok;
 }
 

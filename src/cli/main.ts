@@ -8,6 +8,7 @@ import { registerMisc } from './commands/misc.js';
 import { registerStatus } from './commands/status.js';
 import { registerReport } from './commands/report.js';
 import { registerAuthoring } from './commands/authoring.js';
+import { registerDocs } from './commands/docs.js';
 
 function version(): string {
   try {
@@ -50,6 +51,7 @@ Examples:
   registerStatus(program, io, setExit);
   registerReport(program, io, setExit);
   registerAuthoring(program, io, setExit);
+  registerDocs(program, io, setExit);
   registerMisc(program, io, setExit);
   for (const cmd of program.commands) {
     cmd.exitOverride().showSuggestionAfterError(true).configureOutput({

@@ -52,6 +52,39 @@ export interface VerifyFlags {
   dryRun?: boolean;
   shard?: Shard;
   conformance: 'off' | 'warn' | 'error';
+  updateDocs?: boolean;
+  checkDocs?: boolean;
+  prune?: boolean;
+}
+
+/** --update-docs / --check-docs / --prune combinations that cannot be meant. */
+function docsFlagProblem(flags: VerifyFlags): string | undefined {
+  if (flags.updateDocs && flags.checkDocs) return '--update-docs and --check-docs cannot be combined: --check-docs writes nothing, --update-docs writes the tables';
+  if (flags.updateDocs && (!flags.write || flags.dryRun)) return `--update-docs writes the owned tables with the verdict; it cannot be combined with ${flags.dryRun ? '--dry-run' : '--no-write'} (use --check-docs to see the changes without writing)`;
+  if (flags.prune && !flags.updateDocs && !flags.checkDocs) return '--prune applies to owned tables: add --update-docs (or --check-docs to preview)';
+  return undefined;
+}
+
+/**
+ * After a docs run: --check-docs prints the unified diff of every stale table on stdout;
+ * --update-docs lists the tables it rewrote (and those it could not) on stderr. Returns how many
+ * tables differ from what the run observed.
+ */
+function reportDocs(result: RunResult, flags: VerifyFlags, io: CliIo): number {
+  let stale = 0;
+  const lines: string[] = [];
+  for (const spec of result.specs) {
+    for (const t of spec.docs ?? []) {
+      if (t.status === 'unchanged') continue;
+      stale++;
+      if (flags.checkDocs && t.diff) io.stdout.write(t.diff.endsWith('\n') ? t.diff : `${t.diff}\n`);
+      else if (t.status === 'updated') lines.push(`updated ${spec.file}:${t.line} ${t.kind} table`);
+      else if (t.status === 'not-written') lines.push(`not updated ${spec.file}:${t.line} ${t.kind} table (${spec.writeBack?.message ?? spec.writeBack?.outcome ?? 'not written'})`);
+    }
+  }
+  if (flags.checkDocs) io.stderr.write(stale > 0 ? `${stale} owned table${stale === 1 ? '' : 's'} out of date (run verify --update-docs to rewrite ${stale === 1 ? 'it' : 'them'})\n` : 'owned tables up to date\n');
+  else for (const l of lines) io.stderr.write(`${l}\n`);
+  return stale;
 }
 
 /** What the run gets: parsed specs, or a stream that parses them as the run goes. */
@@ -86,6 +119,11 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
     },
   };
   const color = useColor(io.stderr, io.env);
+  const docsProblem = docsFlagProblem(flags);
+  if (docsProblem) {
+    io.stderr.write(`error: ${docsProblem}\n`);
+    return EXIT.usage;
+  }
   // Filters on front-matter need every spec parsed before the run; without them the specs are
   // parsed while the run goes, which is faster and keeps memory flat on large corpora.
   const byFrontMatter = Boolean(flags.tags?.length || flags.domain?.length || flags.grep || flags.status?.length || flags.stale !== undefined);
@@ -136,7 +174,12 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
     const unwritten = failedWriteBacks(result).length;
     const incomplete = unwritten > 0 || reportFailures > 0;
     // Broken specs are in the result as `invalid`; the precedence is documented with exitCodeFor.
-    const code = exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0, runtime: incomplete });
+    let code: number = exitCodeFor(result, { usage: exit === EXIT.usage || input.broken() > 0, runtime: incomplete });
+    if (flags.checkDocs || flags.updateDocs) {
+      const stale = reportDocs(result, flags, io);
+      // A stale table is a doc that contradicts the API: the same exit as a failing spec.
+      if (flags.checkDocs && stale > 0 && code === EXIT.ok) code = EXIT.failed;
+    }
     if (incomplete && !result.interrupted) {
       const parts = [unwritten > 0 ? `${unwritten} write-back${unwritten === 1 ? '' : 's'} failed` : '', reportFailures > 0 ? `${reportFailures} report${reportFailures === 1 ? '' : 's'} not written` : ''];
       io.stderr.write(`error: the run is incomplete: ${parts.filter(Boolean).join(', ')} (see above); exit ${code}\n`);
@@ -260,9 +303,20 @@ async function execute(
       requestTimeoutMs: flags.timeout,
       ...(conformance ? { conformance } : {}),
       write:
-        flags.write && !flags.dryRun
+        flags.write && !flags.dryRun && !flags.checkDocs
           ? { roots: prepared.roots, ...(flags.shard ? { only: input.paths } : {}) }
           : false,
+      ...(flags.updateDocs || flags.checkDocs
+        ? {
+            // Loaded only for a docs run: the Markdown parser is not needed otherwise.
+            docs: (await import('../docs-tables/hook.js')).createDocsHook({
+              mode: flags.checkDocs ? 'check' : 'update',
+              prune: flags.prune === true,
+              conformance: flags.conformance !== 'off',
+              onProblem: (file, line, message) => io.stderr.write(`warning: ${file}:${line}: ${message}; that table is left as it is\n`),
+            }),
+          }
+        : {}),
       bail: flags.bail === true,
       signal: controller.signal,
       onEvent: (e) => {

@@ -6,7 +6,7 @@ import type { Finding, SpecResult } from '../result/result.js';
  * into the spec file. Pure text; cells are escaped so no value breaks the row.
  */
 
-const ASPECT: Record<Finding['aspect'], string> = {
+export const ASPECT: Record<Finding['aspect'], string> = {
   status: 'Status code',
   schema: 'Response body',
   parameter: 'Query parameters',
@@ -47,7 +47,7 @@ function escapeInline(s: string): string {
 }
 
 /** A code span that survives backticks inside the value. */
-function code(s: string): string {
+export function code(s: string): string {
   const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return longest ? `${fence} ${s} ${fence}` : `${fence}${s}${fence}`;

@@ -86,9 +86,19 @@ function render(doc: OpenApiDoc, method: string, found: { op: Json; pathItem: Js
     '',
     prose(String(op.description ?? op.summary ?? `${method} ${endpointPath}.`)),
     '',
+    // Owned tables (docs/spec-format.md): `verify --update-docs` fills them from what the API does.
+    '## Response Codes',
+    '',
+    '<!-- endpoint-verify:responses -->',
+    ...responseTable(op),
+    '<!-- /endpoint-verify:responses -->',
+    '',
     '## Authentication',
     '',
     tokens.length ? `**Token Type**: ${tokens.map((t) => `**${t}**`).join(' or ')} (from the document's security requirements).` : 'The document names no security requirement for this operation.',
+    '',
+    '<!-- endpoint-verify:auth -->',
+    '<!-- /endpoint-verify:auth -->',
     '',
     '## Prerequisites',
     '',
@@ -114,8 +124,20 @@ function render(doc: OpenApiDoc, method: string, found: { op: Json; pathItem: Js
     lines.push(`| ${cell(p.name)} | ${cell(p.in)} | ${p.required === true ? 'yes' : 'no'} | ${cell(Array.isArray(type) ? type.join(', ') : type)} | ${cell(p.description)} |`);
   }
   if (params.length === 0) lines.push('| (none) | | | | |');
-  lines.push('');
+  lines.push('', '## Swagger Discrepancies', '', '<!-- endpoint-verify:discrepancies -->', '<!-- /endpoint-verify:discrepancies -->', '');
   return lines.join('\n');
+}
+
+/** The documented statuses as the responses table (Observed empty until a run with --update-docs). */
+function responseTable(op: Json): string[] {
+  const responses = isObj(op.responses) ? op.responses : {};
+  const codes = Object.keys(responses).filter((c) => /^[1-5]\d\d$/.test(c));
+  if (codes.length === 0) return [];
+  const rows = codes.map((c) => {
+    const r = responses[c];
+    return `| ${c} | ${cell(isObj(r) ? r.description : '')} |  |`;
+  });
+  return ['| Status | Meaning | Observed |', '|--------|---------|----------|', ...rows];
 }
 
 /** The lowest documented 2xx status; 200 when only a range or `default` is documented. */

@@ -87,7 +87,7 @@ function specJson(s: SpecResult): ReportSpec {
           })),
         }
       : {}),
-    ...(s.tableUpdates?.length ? { tableUpdates: s.tableUpdates.map((t) => ({ table: t.table, before: t.before, after: t.after })) } : {}),
+    ...(s.docs?.length ? { docs: s.docs.map((t) => ({ kind: t.kind, line: t.line, before: t.before, after: t.after, status: t.status, ...(t.diff !== undefined ? { diff: t.diff } : {}) })) } : {}),
   };
 }
 
@@ -208,7 +208,7 @@ function specFromJson(s: ReportSpec): SpecResult {
     out.tokenMatrix = s.tokenMatrix.map((t) => (t.reason === null ? { tokenType: t.tokenType, verdict: t.verdict } : { tokenType: t.tokenType, verdict: t.verdict, reason: t.reason }));
   }
   if (s.writeBack !== null) out.writeBack = writeBackFromJson(s.writeBack);
-  if (s.tableUpdates?.length) out.tableUpdates = s.tableUpdates.map((t) => ({ ...t }));
+  if (s.docs?.length) out.docs = s.docs.map((t) => ({ ...t }));
   return out;
 }
 

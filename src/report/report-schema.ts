@@ -98,8 +98,8 @@ export interface ReportSpec {
   findings: ReportFinding[];
   writeBack: ReportWriteBack | null;
   steps: ReportStep[];
-  /** Owned Markdown tables the run updated; absent when none (and in reports written before it existed). */
-  tableUpdates?: { table: string; before: string; after: string }[];
+  /** With --update-docs / --check-docs: the spec's owned tables; absent otherwise (and in reports written before it existed). */
+  docs?: { kind: string; line: number; before: string; after: string; status: 'updated' | 'unchanged' | 'stale' | 'not-written'; diff?: string }[];
 }
 
 export interface ReportJson {
@@ -210,12 +210,19 @@ export const reportJsonSchema = {
           col: { type: ['integer', 'null'] },
         }),
       },
-      tableUpdates: {
+      docs: {
         type: 'array',
-        description: 'owned Markdown tables of the spec file this run updated, with their text before and after; absent when none',
-        items: obj({ table: str, before: str, after: str }),
+        description: 'with --update-docs / --check-docs: the owned Markdown tables of the spec file, their text before and after, and what became of them; absent otherwise',
+        items: obj({
+          kind: { ...str, description: 'auth, responses or discrepancies' },
+          line: { type: 'integer', description: '1-based line of the opening marker' },
+          before: str,
+          after: str,
+          status: { enum: ['updated', 'unchanged', 'stale', 'not-written'] },
+          diff: { ...str, description: 'for a table that changed: a unified diff with the file\'s line numbers' },
+        }, ['diff']),
       },
-    }, ['diagnostics', 'tableUpdates']),
+    }, ['diagnostics', 'docs']),
     finding: obj({
       stepId: str,
       aspect: { ...str, description: 'status, schema, parameter, content-type or operation' },

@@ -185,19 +185,24 @@ export interface SpecResult {
   previousVerifiedAt?: string;
   previousStatus?: string;
   writeBack?: WriteBackResult;
-  /**
-   * Markdown tables of the spec file the run rewrote from what the API answered
-   * (owned docs tables), each with its text before and after. Absent when none.
-   */
-  tableUpdates?: TableUpdate[];
+  /** With --update-docs / --check-docs: the spec's owned tables, before and after (docs/spec-format.md, "Owned tables"). */
+  docs?: SpecDocsTable[];
 }
 
-/** One owned Markdown table a run updated: which table, and its text before and after (redacted). */
-export interface TableUpdate {
-  /** The table's name as the spec file marks it. */
-  table: string;
+/**
+ * One owned table of a spec: `updated` (written with the verdict), `unchanged`, `stale` (differs
+ * from what the run observed; --check-docs writes nothing), `not-written` (the write-back did not
+ * happen: see `writeBack`).
+ */
+export interface SpecDocsTable {
+  kind: string;
+  /** 1-based line of the table's opening marker. */
+  line: number;
   before: string;
   after: string;
+  status: 'updated' | 'unchanged' | 'stale' | 'not-written';
+  /** For a table that changed: a unified diff of the spec file (this table only, file line numbers). */
+  diff?: string;
 }
 
 export interface RunSummary {

@@ -18,6 +18,11 @@ export interface SandboxKnobs {
   logLimit?: number;
   /** Lifetime in seconds of the tokens POST /oauth/token and POST /auth/login issue. Default 2. */
   tokenTtlSec?: number;
+  /**
+   * The platform's primary gateway passes the auth context upstream (the seed's Known Issue
+   * fixed): staff works on both gateways. A change of the API for `verify --check-docs` to see.
+   */
+  primaryGatewayFixed?: boolean;
   /** The sandbox's clock (ms since the epoch), for token expiry; tests move it instead of waiting. */
   now?: () => number;
 }
@@ -85,5 +90,6 @@ export function knobsFromEnv(env: Record<string, string | undefined>): SandboxKn
   if (seed !== undefined) knobs.seed = seed;
   const ttl = num('SANDBOX_TOKEN_TTL_SEC');
   if (ttl !== undefined) knobs.tokenTtlSec = ttl;
+  if (env.SANDBOX_PRIMARY_GATEWAY_FIXED === '1') knobs.primaryGatewayFixed = true;
   return knobs;
 }

@@ -28,7 +28,7 @@ export const platformErrors: ErrorShapes = {
     status === 429 ? error(429, 'Rate limit exceeded') : error(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
 };
 
-export function createPlatformMounts(data: PlatformData, tokens: SandboxTokens): Mount[] {
+export function createPlatformMounts(data: PlatformData, tokens: SandboxTokens, opts: { primaryGatewayFixed?: boolean } = {}): Mount[] {
   const identities: Array<[string, PlatformIdentity]> = [
     [tokens.platformStaff, { kind: 'staff', businessId: 'biz_001' }],
     [tokens.platformApp, { kind: 'app', businessId: null }],
@@ -58,7 +58,8 @@ export function createPlatformMounts(data: PlatformData, tokens: SandboxTokens):
     const paging = pagination(ctx.query);
     if ('error' in paging) return paging.error;
     // The seed's Known Issue: the primary gateway's auth context never reaches upstream.
-    if (gateway === 'apigw') return error(422, 'Unauthorized');
+    // (Unless the knob says it was fixed: then both gateways answer alike.)
+    if (gateway === 'apigw' && !opts.primaryGatewayFixed) return error(422, 'Unauthorized');
     // business_uid comes from current_user.staff.business; nil upstream means Unauthorized.
     if (who.kind !== 'staff' || !who.businessId) return error(422, 'Unauthorized');
     const clientId = ctx.params.client_id ?? '';

@@ -62,7 +62,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     nowSec,
   });
   const mounts: Mount[] = [
-    ...createPlatformMounts(data.platform, tokens),
+    ...createPlatformMounts(data.platform, tokens, { primaryGatewayFixed: knobs.primaryGatewayFixed === true }),
     createV2Mount(data.v2, tokens, nowSec),
     createWhatsappMount(data.whatsapp),
     createAgentClaraMount(data.agentclara, tokens),

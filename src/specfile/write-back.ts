@@ -79,6 +79,17 @@ export interface WriteBackOptions {
    * just after. Lets a test make an edit land in the old file across the rename.
    */
   raceRename?: () => (() => void) | void;
+  /**
+   * Owned tables (--update-docs, src/specfile/tables/): applied after the front-matter edit to the
+   * text read under the lock, so the verdict and the tables land in one atomic write.
+   */
+  editText?: (text: string) => { text: string } | { error: string };
+  /**
+   * Blanks the owned tables' contents (`tables/apply.ts maskOwnedTables`), given by a docs run, so
+   * another run's table rewrite is not taken for a person's edit. Without it tables are compared as
+   * they are: such a rewrite is then a conflict, never a lost edit.
+   */
+  maskTables?: (text: string) => string;
 }
 
 /** Removes this process's temp files and locks (after a signal, or any exit mid-write). */
@@ -122,8 +133,9 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     const currentBytes = readFileSync(real);
     const current = decode(currentBytes);
     const original = decode(opts.originalBytes);
-    if (!currentBytes.equals(opts.originalBytes) && maskOwnedValues(current.text) !== maskOwnedValues(original.text)) {
-      return { outcome: 'conflict', message: 'changed during the run, not updated' };
+    if (!currentBytes.equals(opts.originalBytes)) {
+      const valuesOnly = maskOwnedValues(current.text) === maskOwnedValues(original.text);
+      if (!valuesOnly && maskOwned(current.text, opts.maskTables) !== maskOwned(original.text, opts.maskTables)) return { outcome: 'conflict', message: 'changed during the run, not updated' };
     }
     const now = ownedValues(current.text);
     const values: OwnedValues = {};
@@ -132,8 +144,10 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     if (c.verifiedAt !== undefined) values.verifiedAt = c.verifiedAt;
     if (c.timesReusedDelta) values.timesReused = (now.timesReused ?? 0) + c.timesReusedDelta;
     if (c.useFallbackApi !== undefined) values.useFallbackApi = c.useFallbackApi;
-    const edited = editFrontMatter(current.text, values);
-    if ('error' in edited) return { outcome: 'error', message: edited.error.message };
+    const fm = editFrontMatter(current.text, values);
+    if ('error' in fm) return { outcome: 'error', message: fm.error.message };
+    const edited = opts.editText ? opts.editText(fm.text) : fm;
+    if ('error' in edited) return { outcome: 'error', message: edited.error };
     if (edited.text === current.text) return { outcome: 'unchanged' };
     const bytes = Buffer.concat([current.bom ? BOM : Buffer.alloc(0), Buffer.from(edited.text, 'utf8')]);
     registerOwned(tmp, 'temp'); // before it exists: a signal between create and register leaves nothing
@@ -165,7 +179,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
       const seen = fstatSync(old, { bigint: true });
       const nowBytes = readAll(old);
       if (!nowBytes.equals(currentBytes)) {
-        if (maskOwnedValues(decode(nowBytes).text) === maskOwnedValues(current.text)) return 'again';
+        if (maskOwned(decode(nowBytes).text, opts.maskTables) === maskOwned(current.text, opts.maskTables)) return 'again';
         return { outcome: 'conflict', message: 'changed while it was being written, not updated' };
       }
       const raced = opts.raceRename?.();
@@ -189,6 +203,7 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     }
     const changes: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(values)) if (v !== undefined) changes[k] = v;
+    if (edited.text !== fm.text) changes.tables = true;
     return { outcome: 'written', changes };
   } catch (e) {
     return { outcome: 'error', message: (e as Error).message };
@@ -208,6 +223,18 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
 function durable(fd: number): Promise<void> {
   return new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 }
+
+/**
+ * The text without what runs own: the owned front-matter values and, when a docs run gives the
+ * masker, the owned tables' contents (another run may have rewritten either; a person's edit
+ * anywhere else is a conflict).
+ */
+function maskOwned(text: string, maskTables: ((text: string) => string) | undefined): string {
+  const masked = maskOwnedValues(text);
+  return maskTables && masked.includes(MARKER) ? maskTables(masked) : masked;
+}
+
+const MARKER = 'endpoint-verify:';
 
 let delayMs: number | undefined;
 /**

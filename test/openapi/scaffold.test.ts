@@ -9,6 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { scaffoldSpec } from '../../src/openapi/scaffold.js';
 import { lintSpec } from '../../src/specfile/lint.js';
 import { parseSpec } from '../../src/specfile/parse.js';
+import { findOwnedTables } from '../../src/specfile/tables/index.js';
 
 /** `new`: a spec in the seed's format from each document version, which parses and lints with no errors. */
 
@@ -27,6 +28,21 @@ function lint(text: string, outAbs: string) {
   const parsed = parseSpec(text, 'new.md');
   return { parsed, diagnostics: [...parsed.diagnostics, ...lintSpec(parsed.doc, { knownVars: new Set(), mayComeFromEnv: true, fileExists: existsSync, specDir: path.dirname(outAbs) })] };
 }
+
+describe('scaffold owned tables', () => {
+  it('writes the three owned-table markers, the responses table from the documented statuses', async () => {
+    const outAbs = path.join(dir, 'specs', 'items', 'owned.md');
+    const { text } = await scaffoldSpec({ endpoint: 'GET /api/items/{id}', swaggerAbs: path.join(FIXTURES, 'v2.json'), outAbs, now: NOW });
+    const found = findOwnedTables(text!);
+    expect(found.problems).toEqual([]);
+    expect(found.regions.map((r) => r.kind)).toEqual(['responses', 'auth', 'discrepancies']);
+    const responses = found.regions[0]!.table!;
+    expect(responses.header.cells).toEqual(['Status', 'Meaning', 'Observed']);
+    expect(responses.rows.length).toBeGreaterThan(0);
+    expect(responses.rows.every((r) => /^\d{3}$/.test(r.cells[0]!) && r.cells[2] === '')).toBe(true);
+    expect(found.regions[1]!.table).toBeUndefined();
+  });
+});
 
 describe.each([
   ['v2.json', 'GET /api/items/{id}', 'staff'],

@@ -51,12 +51,12 @@ describe('JSON report', () => {
 
   it('carries the tables a run updated (before and after), validates, and reads them back; absent when none', () => {
     const result = fixtureResult();
-    result.specs[0]!.tableUpdates = [{ table: 'fields', before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |' }];
+    result.specs[0]!.docs = [{ kind: 'responses', line: 12, before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |', status: 'updated', diff: '@@ -13 +13 @@\n-| 1 |\n+| 2 |' }];
     const doc = JSON.parse(renderJson(result)) as ReturnType<typeof toReportJson>;
     expect(reportValidator()(doc)).toBe(true);
-    expect(doc.specs[0]!.tableUpdates).toEqual([{ table: 'fields', before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |' }]);
-    expect('tableUpdates' in doc.specs[1]!).toBe(false);
-    expect(fromReportJson(doc).specs[0]!.tableUpdates).toEqual(result.specs[0]!.tableUpdates);
+    expect(doc.specs[0]!.docs).toEqual([{ kind: 'responses', line: 12, before: '| a |\n|---|\n| 1 |', after: '| a |\n|---|\n| 2 |', status: 'updated', diff: '@@ -13 +13 @@\n-| 1 |\n+| 2 |' }]);
+    expect('docs' in doc.specs[1]!).toBe(false);
+    expect(fromReportJson(doc).specs[0]!.docs).toEqual(result.specs[0]!.docs);
   });
 
   it('docs/report.schema.json is the exported schema (regenerate with `endpoint-verify schema --report`)', async () => {

@@ -43,6 +43,7 @@ Examples:
     .option('--error-rate <ratio>', 'share of requests answered 500 (0..1)', p.ratio)
     .option('--rate-limit <ratio>', 'share of requests answered 429 with Retry-After (0..1)', p.ratio)
     .option('--reset-rate <ratio>', 'share of connections reset (0..1)', p.ratio)
+    .option('--primary-gateway-fixed', "the platform's primary gateway works like the fallback (the seed's Known Issue fixed), to see --check-docs catch an API change")
     .option('--print-env', 'print shell export lines for the sandbox URL and its (public, test-only) tokens')
     .addHelpText(
       'after',
@@ -52,7 +53,7 @@ Example:
   $ eval "$(endpoint-verify sandbox --port 4010 --print-env)"   # in another shell, for curl`,
     )
     .action(
-      async (flags: { port?: number; host: string; latency?: number; errorRate?: number; rateLimit?: number; resetRate?: number; printEnv?: boolean }) => {
+      async (flags: { port?: number; host: string; latency?: number; errorRate?: number; rateLimit?: number; resetRate?: number; printEnv?: boolean; primaryGatewayFixed?: boolean }) => {
         const { startSandbox } = await import('../../sandbox/server.js');
         const sandbox = await startSandbox({
           ...(flags.port ? { port: flags.port } : {}),
@@ -62,6 +63,7 @@ Example:
             ...(flags.errorRate ? { errorRate: flags.errorRate } : {}),
             ...(flags.rateLimit ? { rateLimitRate: flags.rateLimit } : {}),
             ...(flags.resetRate ? { resetRate: flags.resetRate } : {}),
+            ...(flags.primaryGatewayFixed ? { primaryGatewayFixed: true } : {}),
           },
         });
         if (flags.printEnv) {

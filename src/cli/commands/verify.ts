@@ -41,7 +41,10 @@ export function registerVerify(program: Command, io: CliIo, setExit: (code: numb
     .option('--bail', 'stop scheduling after the first spec that is not verified (failing, blocked, error, invalid)')
     .option('--pass-with-no-specs', 'exit 0 when no spec matched (default: exit 1)')
     .option('--no-write', 'do not write verdicts back into the spec files')
-    .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)');
+    .option('--dry-run', 'send nothing: print each step as a curl command (implies --no-write)')
+    .option('--update-docs', 'also rewrite the owned tables (<!-- endpoint-verify:KIND --> markers) from what the run observed, in the same write')
+    .option('--check-docs', 'write nothing; exit 1 with a unified diff of every owned table that differs from what the run observed')
+    .option('--prune', 'with --update-docs/--check-docs: delete table rows the run did not observe (default: mark them "(not observed)")');
   addRunOptions(cmd)
     .addHelpText(
       'after',
@@ -53,10 +56,13 @@ Examples:
   $ endpoint-verify verify specs/platform --tags messaging --no-write
   $ endpoint-verify verify --stale 7d --shard 1/4 --reporter json:shard-1.json
   $ endpoint-verify verify --dry-run specs/platform/list-clients.md
+  $ endpoint-verify verify --update-docs           # verdicts and the owned tables (docs/spec-format.md)
+  $ endpoint-verify verify --check-docs            # CI: exit 1 with a diff when a table is stale
 
 Exit codes: 0 all verified, 1 any failing or blocked (or no spec matched), 2 usage/config error or an
 invalid spec, 3 an error outcome (no answer from the API, nothing sent) or an incomplete run (write-backs
-or report files not written), 130 interrupted; the first of 130 > 2 > 3 > 1 > 0 wins.`,
+or report files not written), 130 interrupted; the first of 130 > 2 > 3 > 1 > 0 wins. With --check-docs a
+stale owned table is 1.`,
     )
     .action(async (paths: string[], flags: VerifyFlags) => {
       const [{ runVerify }, { pathsOrDefault }] = await Promise.all([import('../verify-action.js'), import('../default-paths.js')]);

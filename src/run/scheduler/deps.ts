@@ -25,6 +25,10 @@ export interface WriteBackRequest {
   originalBytes: Buffer;
   roots: string[];
   changes: { status?: SpecStatus; verifiedAt?: string; timesReusedDelta?: number; useFallbackApi?: boolean };
+  /** Owned tables (--update-docs): applied to the text under the lock, in the same write. */
+  editText?: (text: string) => { text: string } | { error: string };
+  /** Blanks owned tables' contents for the conflict check (a docs run gives it). */
+  maskTables?: (text: string) => string;
 }
 
 export interface SchedulerDeps {

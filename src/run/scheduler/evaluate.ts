@@ -176,7 +176,8 @@ function interrupted(result: ChainResult, signal: AbortSignal | undefined): bool
   return signal?.aborted === true && result.verdict !== 'verified';
 }
 
-async function runOnce(
+/** One chain run of a spec on one gateway (optionally with another token type); never throws. */
+export async function runOnce(
   spec: LoadedSpec,
   api: ApiConfig,
   gateway: Gateway,

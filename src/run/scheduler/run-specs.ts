@@ -21,6 +21,7 @@ import { isFailedWriteBack } from '../../result/write-back-failures.js';
 import { createTokenProviders } from '../token/login.js';
 import { tokenTypesOf } from '../chain/token.js';
 import { addToken } from '../../secret/index.js';
+import { observeForDocs, type DocsHook, type DocsPlan } from './observe.js';
 
 /**
  * Runs many specs: a concurrency pool, results in input order, `--bail`,
@@ -73,6 +74,11 @@ export interface RunOptions {
   ratePerHost?: number;
   fallback?: FallbackMode;
   tokenMatrix?: boolean;
+  /**
+   * --update-docs / --check-docs: observe what each spec's owned tables need and let the hook
+   * (the table layer) plan the new tables; `update` writes them in the verdict's write-back.
+   */
+  docs?: DocsHook;
   maxWaitMs?: number;
   requestTimeoutMs?: number;
   maxResponseBytes?: number;
@@ -288,6 +294,15 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
     result.durationMs += matrix.durationMs;
   }
 
+  // Only an answer from the API says something about the doc's tables, as about its status.
+  let docsPlan: DocsPlan | undefined;
+  if (c.opts.docs && !evaluation.interrupted && !evaluation.internalError && isWritten(result.verdict)) {
+    const observed = await observeForDocs(spec, evaluation, c.ectx, c.opts.docs.tokenTypes(spec, evaluation.api));
+    result.durationMs += observed.durationMs;
+    docsPlan = c.opts.docs.plan(spec, result, observed.observations);
+    if (docsPlan) result.docs = docsPlan.tables;
+  }
+
   const write = c.opts.write;
   if (write && result.verdict !== 'skipped') {
     if (!isWritten(result.verdict)) {
@@ -295,7 +310,11 @@ async function runOne(spec: LoadedSpec, c: RunOneContext): Promise<SpecResult> {
       result.writeBack = { outcome: 'skipped', message: notWritten(result.verdict, evaluation.internalError !== undefined) };
     } else {
       const writing = c.writes.limiter.run(async () => {
-        result.writeBack = await writeVerdict(spec, result, evaluation.viaFallback, write.roots, c);
+        result.writeBack = await writeVerdict(spec, result, { viaFallback: evaluation.viaFallback, roots: write.roots, docs: docsPlan }, c);
+        if (result.docs && c.opts.docs?.mode === 'update') {
+          const written = result.writeBack.outcome === 'written';
+          for (const t of result.docs) if (t.status === 'stale') t.status = written ? 'updated' : 'not-written';
+        }
       });
       c.writes.pending.push(writing);
       c.writes.of.set(result, writing);
@@ -315,7 +334,13 @@ function notWritten(verdict: SpecResult['verdict'], internal: boolean): string {
   return 'not written: the API gave no answer to judge the doc by';
 }
 
-async function writeVerdict(spec: LoadedSpec, result: SpecResult, viaFallback: boolean, roots: string[], c: RunOneContext): Promise<WriteBackResult> {
+async function writeVerdict(
+  spec: LoadedSpec,
+  result: SpecResult,
+  w: { viaFallback: boolean; roots: string[]; docs: DocsPlan | undefined },
+  c: RunOneContext,
+): Promise<WriteBackResult> {
+  const { viaFallback, roots } = w;
   const status = isWritten(result.verdict) ? result.verdict : undefined;
   if (!status) return { outcome: 'skipped' };
   try {
@@ -330,6 +355,8 @@ async function writeVerdict(spec: LoadedSpec, result: SpecResult, viaFallback: b
         timesReusedDelta: 1,
         ...(viaFallback ? { useFallbackApi: true } : {}),
       },
+      ...(w.docs?.edit && c.opts.docs?.mode === 'update' ? { editText: w.docs.edit } : {}),
+      ...(c.opts.docs ? { maskTables: c.opts.docs.maskTables } : {}),
     });
   } catch (err) {
     return { outcome: 'error', message: err instanceof Error ? err.message : String(err) };
