@@ -153,6 +153,7 @@ describe('owned tables in the write-back', () => {
         roots: [dir],
         changes: { status: 'verified', timesReusedDelta: 1 },
         editText: (t) => ({ text: applyObservedTables(t, observed).text }),
+        maskTables: maskOwnedTables,
       });
       expect(r.outcome).toBe('written');
       const now = await readFile(file, 'utf8');
@@ -161,9 +162,16 @@ describe('owned tables in the write-back', () => {
 
       // An edit outside the tables during the run is a conflict: nothing written.
       await writeFile(file, adopted.replace('## Notes', '## Notes (edited)'));
-      const c = await writeBack({ file, originalBytes: Buffer.from(adopted), roots: [dir], changes: { status: 'failing' }, editText: (t) => ({ text: applyObservedTables(t, observed).text }) });
+      const c = await writeBack({ file, originalBytes: Buffer.from(adopted), roots: [dir], changes: { status: 'failing' }, editText: (t) => ({ text: applyObservedTables(t, observed).text }), maskTables: maskOwnedTables });
       expect(c.outcome).toBe('conflict');
       expect(await readFile(file, 'utf8')).toBe(adopted.replace('## Notes', '## Notes (edited)'));
+
+      // Without the table masker (a run that is not a docs run), an edit inside a table is a
+      // conflict too: the person's edit is kept, never lost.
+      await writeFile(file, edited);
+      const plain = await writeBack({ file, originalBytes: Buffer.from(adopted), roots: [dir], changes: { status: 'verified', timesReusedDelta: 1 } });
+      expect(plain.outcome).toBe('conflict');
+      expect(await readFile(file, 'utf8')).toBe(edited);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
