@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { isDocumentUnusable } from '../openapi/conformance.js';
 import { ASPECT, code, escapeCell } from '../openapi/discrepancies.js';
 import type { DocsObservation } from '../run/scheduler/observe.js';
 import type { Finding, Gateway } from '../result/result.js';
@@ -20,11 +21,13 @@ export interface ObserveOptions {
 export function observedTables(kinds: readonly TableKind[], observations: readonly DocsObservation[], opts: ObserveOptions): ObservedTable[] {
   const answered = observations.filter((o) => ANSWERED.has(o.verdict));
   const incomplete = observations.some((o) => o.verdict !== 'unavailable' && !ANSWERED.has(o.verdict));
+  // A document that could not be used judged nothing: its table is left as a person wrote it.
+  const judged = opts.conformance && !observations.some((o) => o.findings.some(isDocumentUnusable));
   const out: ObservedTable[] = [];
   for (const kind of kinds) {
     if (kind === 'auth') out.push(authTable(observations));
     else if (kind === 'responses') out.push({ kind, rows: responseRows(answered, observations), ...(incomplete ? { unknown: 'all' as const } : {}) });
-    else if (kind === 'discrepancies' && opts.conformance) out.push({ kind, rows: discrepancyRows(answered, observations), ...(incomplete ? { unknown: 'all' as const } : {}) });
+    else if (kind === 'discrepancies' && judged) out.push({ kind, rows: discrepancyRows(answered, observations), ...(incomplete ? { unknown: 'all' as const } : {}) });
   }
   return out;
 }

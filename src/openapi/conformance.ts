@@ -14,6 +14,19 @@ import { createSchemaValidator } from './schema-validate.js';
 
 const EVIDENCE_MAX = 120;
 
+/** `documented` of the findings that say the document could not be used at all (nothing was judged). */
+const NO_DOCUMENT = 'an OpenAPI document at ';
+const NO_CHECK = 'a readable operation in ';
+
+/**
+ * Whether a finding says the spec's OpenAPI document could not be used (missing, unreadable, or
+ * the check itself failed): such a run judged nothing against the document, so nothing may be
+ * concluded from the absence of other findings (docs-tables leaves the discrepancies table alone).
+ */
+export function isDocumentUnusable(f: Pick<Finding, 'aspect' | 'documented'>): boolean {
+  return f.aspect === 'operation' && (f.documented.startsWith(NO_DOCUMENT) || f.documented.startsWith(NO_CHECK));
+}
+
 export function createConformanceChecker(): ConformanceChecker {
   const documents = new Map<string, Promise<LoadOutcome>>();
   // A missing or broken document is said once per spec, not after every step.
@@ -30,12 +43,12 @@ export function createConformanceChecker(): ConformanceChecker {
         const key = `${input.specAbsPath}\0${file}`;
         if (reportedBroken.has(key)) return [];
         reportedBroken.add(key);
-        return [finding(input, 'operation', `an OpenAPI document at ${input.swagger}`, outcome.error)];
+        return [finding(input, 'operation', `${NO_DOCUMENT}${input.swagger}`, outcome.error)];
       }
       try {
         return await compare(outcome.doc, input, validate);
       } catch (e) {
-        return [finding(input, 'operation', `a readable operation in ${input.swagger}`, `the check failed: ${(e as Error).message}`)];
+        return [finding(input, 'operation', `${NO_CHECK}${input.swagger}`, `the check failed: ${(e as Error).message}`)];
       }
     },
   };
