@@ -141,7 +141,9 @@ export async function runVerify(paths: string[], flags: VerifyFlags, rawIo: CliI
       return exit;
     }
     const pass = flags.passWithNoSpecs === true;
-    io.stderr.write(`${pass ? 'warning' : 'error'}: no spec matched (${describeSelection(paths, flags)}); nothing verified${pass ? '' : ' (--pass-with-no-specs exits 0 here)'}\n`);
+    // The flag's hint only where the flag changes the exit: a path that does not exist stays an error.
+    const hint = pass || exit !== EXIT.ok ? '' : ' (--pass-with-no-specs exits 0 here)';
+    io.stderr.write(`${pass ? 'warning' : 'error'}: no spec matched (${describeSelection(paths, flags)}); nothing verified${hint}\n`);
     return exit === EXIT.ok && !pass ? EXIT.failed : exit;
   }
 

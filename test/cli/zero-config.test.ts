@@ -270,6 +270,12 @@ describe('no empty success', () => {
     const none = await runCli(['verify', 'empty', ...base], { cwd: dir, env: tokenEnv });
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no spec matched');
+    expect(none.stderr).toContain('--pass-with-no-specs exits 0 here');
+    // A path that does not exist is an error the flag does not change: no hint pointing at it.
+    const missing = await runCli(['verify', 'no-such-folder', ...base], { cwd: dir, env: tokenEnv });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).not.toContain('--pass-with-no-specs');
+    expect((await runCli(['verify', 'no-such-folder', '--pass-with-no-specs', ...base], { cwd: dir, env: tokenEnv })).code).toBe(2);
     const filtered = await runCli(['verify', 'specs', '--tags', 'nope', ...base], { cwd: dir, env: tokenEnv });
     expect(filtered.code).toBe(1);
     const allowed = await runCli(['verify', 'empty', '--pass-with-no-specs', ...base], { cwd: dir, env: tokenEnv });
