@@ -5,7 +5,7 @@
 // Then the HTML report's browser script and stylesheet (src/report/html/assets/, linted as real
 // .js and .css files) are copied next to the module that reads and inlines them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -13,14 +13,26 @@ import { fileURLToPath } from 'node:url';
 const ASSETS = ['report/html/assets'];
 
 /**
+ * The package's bin files, executable: npm sets the mode when it installs or links the package,
+ * but this build writes them anew (0644 from tsc), which broke a linked or folder-installed
+ * `endpoint-verify` ("Permission denied") after every rebuild.
+ */
+function makeBinsExecutable(root) {
+  const { bin } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+  for (const file of Object.values(typeof bin === 'string' ? { bin } : (bin ?? {}))) chmodSync(new URL(file, root), 0o755);
+}
+
+/**
  * Builds dist/ in `root` with the TypeScript compiler at `tsc` (a path to typescript/bin/tsc).
- * Returns tsc's exit status (0 when built); ASSETS are copied only after a clean compile.
+ * Returns tsc's exit status (0 when built); ASSETS are copied and the bins made executable only
+ * after a clean compile.
  */
 export function build(root, tsc) {
   rmSync(new URL('dist', root), { recursive: true, force: true });
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: fileURLToPath(root), stdio: 'inherit' });
   if (r.status !== 0) return r.status ?? 1;
   for (const dir of ASSETS) cpSync(new URL(`src/${dir}`, root), new URL(`dist/${dir}`, root), { recursive: true });
+  makeBinsExecutable(root);
   return 0;
 }
 
