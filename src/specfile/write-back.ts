@@ -134,8 +134,10 @@ async function writeOnce(fs: WriteBackFs, opts: WriteBackOptions, place: { real:
     const current = decode(currentBytes);
     const original = decode(opts.originalBytes);
     if (!currentBytes.equals(opts.originalBytes)) {
-      const valuesOnly = maskOwnedValues(current.text) === maskOwnedValues(original.text);
-      if (!valuesOnly && maskOwned(current.text, opts.maskTables) !== maskOwned(original.text, opts.maskTables)) return { outcome: 'conflict', message: 'changed during the run, not updated' };
+      const masked = maskOwnedValues(current.text);
+      const maskedBefore = maskOwnedValues(original.text);
+      // The tables (a Markdown parse) are compared only when more than owned values changed.
+      if (masked !== maskedBefore && maskTablesIn(masked, opts.maskTables) !== maskTablesIn(maskedBefore, opts.maskTables)) return { outcome: 'conflict', message: 'changed during the run, not updated' };
     }
     const now = ownedValues(current.text);
     const values: OwnedValues = {};
@@ -230,8 +232,11 @@ function durable(fd: number): Promise<void> {
  * anywhere else is a conflict).
  */
 function maskOwned(text: string, maskTables: ((text: string) => string) | undefined): string {
-  const masked = maskOwnedValues(text);
-  return maskTables && masked.includes(MARKER) ? maskTables(masked) : masked;
+  return maskTablesIn(maskOwnedValues(text), maskTables);
+}
+
+function maskTablesIn(text: string, maskTables: ((text: string) => string) | undefined): string {
+  return maskTables && text.includes(MARKER) ? maskTables(text) : text;
 }
 
 const MARKER = 'endpoint-verify:';
