@@ -59,10 +59,17 @@ export function loadTinyglobby() {
  * the run calls, the same function, and only when the index has not already done it.
  */
 export function loadUndiciAgent(): typeof Undici.Agent {
-  const Agent = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
-  const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: Partial<Undici.Dispatcher> };
-  Dispatcher.prototype.request ??= require('undici/lib/api/api-request.js') as Undici.Dispatcher['request'];
-  return Agent;
+  try {
+    const Agent = require('undici/lib/dispatcher/agent.js') as typeof Undici.Agent;
+    const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: Partial<Undici.Dispatcher> };
+    Dispatcher.prototype.request ??= require('undici/lib/api/api-request.js') as Undici.Dispatcher['request'];
+    return Agent;
+  } catch (err) {
+    // These are undici's internal files, not its API: should an undici 7 release move them, the
+    // run pays for the index instead of failing.
+    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+    return loadUndici().Agent;
+  }
 }
 
 /** All of undici (its index): for a proxy (`EnvHttpProxyAgent`) and for `fetch` (token providers). */
