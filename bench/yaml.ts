@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineIndex } from '../src/source/span.js';
+import { discoverSpecFiles } from '../src/specfile/discover.js';
 import { editFrontMatter, ownedValues } from '../src/specfile/front-matter-edit.js';
 import { splitSpec } from '../src/specfile/split.js';
 import { fastLoadYaml } from '../src/yaml/fast.js';
@@ -38,16 +39,6 @@ function blocksOf(file: string, text: string): Block[] {
   const out: Block[] = [];
   if (split.frontMatter) out.push({ file, text: split.frontMatter.text, index, base: split.frontMatter.offset });
   for (const b of split.blocks) if (b.lang === 'yaml' || b.lang === 'yml') out.push({ file, text: b.text, index, base: b.offset });
-  return out;
-}
-
-function markdownFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...markdownFiles(p));
-    else if (name.endsWith('.md') && name !== 'README.md') out.push(p);
-  }
   return out;
 }
 
@@ -102,7 +93,7 @@ function compare(name: string, blocks: Block[], files: number, rounds: number): 
 const rounds = numberOption('rounds', 15);
 const specs = numberOption('specs', 2000);
 
-const repoFiles = markdownFiles(path.resolve('specs')).map((f) => ({ file: path.relative(process.cwd(), f), text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') }));
+const repoFiles = (await discoverSpecFiles(['specs'], process.cwd())).files.map((f) => ({ file: path.relative(process.cwd(), f), text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') }));
 const repoBlocks = repoFiles.flatMap((f) => blocksOf(f.file, f.text));
 const copies = Math.max(1, Math.round(specs / Math.max(1, repoFiles.length)));
 compare(`repo specs/ (${repoFiles.length} files x ${copies})`, Array.from({ length: copies }, () => repoBlocks).flat(), repoFiles.length * copies, rounds);
