@@ -36,7 +36,12 @@ export interface SecretPattern {
  */
 export function secretPatterns(value: string): SecretPattern[] {
   if (value.length < MIN_SECRET_LENGTH) return [];
-  const out: SecretPattern[] = [{ source: escapeRegExp(value).replace(/ /g, '[ +]'), length: value.length }];
+  // JSON escapes are found by decoding, except where a stray backslash just before the secret's
+  // escaped form makes the decoder read its first character as another escape (backslash +
+  // 'b  \\" ' read as a backspace): there, and only there, the raw pattern takes the form as it is.
+  const json = JSON.stringify(value).slice(1, -1);
+  const raw = escapeRegExp(value).replace(/ /g, '[ +]');
+  const out: SecretPattern[] = [{ source: json === value ? raw : `(?:${raw}|(?<=\\\\)${escapeRegExp(json)})`, length: value.length }];
   // Percent-encoded escapes are found by decoding, except where a stray "%" just before the
   // secret makes the decoder read its first two characters as one escape ("%" + "00%20…").
   const pct = percentEncoded(value);

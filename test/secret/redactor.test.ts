@@ -218,6 +218,12 @@ describe('one redactor, every form', () => {
     expect(redact('%00%20%20%20%20')).toBe(`%${MASK}`);
   });
 
+  it('a JSON-escaped secret right after a stray backslash is still found', () => {
+    // Found by the property test above (fast-check seed -347028528): "\\" + 'b  \\" ' decoded as backspace + '  " '.
+    const redact = createRedactor(['b  " ']);
+    expect(redact('\\b  \\" ')).toBe(`\\${MASK}`);
+  });
+
   it('escapes elsewhere in the text are kept as they are', () => {
     const redact = createRedactor(['super-secret']);
     expect(redact('a%20b \\u0041 &amp; super%2Dsecret \\n')).toBe(`a%20b \\u0041 &amp; ${MASK} \\n`);
